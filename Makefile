@@ -1,0 +1,43 @@
+# Switchboard. `make run` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_ENV := .venv/rasa
+ML_ENV := .venv/ml
+ML_PY := $(ML_ENV)/bin/python
+RASA_PY := $(RASA_ENV)/bin/python
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+envs: ## create or update both Python environments (no-op when the lock files did not change)
+	@scripts/ensure-env.sh rasa
+	@scripts/ensure-env.sh ml
+
+train: envs ## train the Rasa model if config.yml, domain.yml or data/ changed
+	@$(ML_PY) -m bot train
+
+run: train ## install what is missing, train what is missing, start the bot with a web chat
+	@$(ML_PY) -m bot run
+
+validate: envs ## check the Rasa training data for inconsistencies
+	@$(RASA_ENV)/bin/rasa data validate --fail-on-warnings
+
+test-setup: envs
+	@scripts/ensure-chromium.sh
+
+test-conversations: train ## Rasa conversation tests (tests/test_stories.yml)
+	@$(ML_PY) -m bot train --test-stories tests/test_stories.yml
+
+test-ml: test-setup train
+	@$(ML_ENV)/bin/pytest tests --ignore=tests/rasa_env -q -p no:cacheprovider
+
+test-rasa-env: envs train
+	@$(RASA_ENV)/bin/pytest tests/rasa_env -q -p no:cacheprovider
+
+test: validate test-conversations test-ml test-rasa-env ## install what is missing and run every test
