@@ -1,0 +1,81 @@
+"""Customer feedback (CSAT rating 1-5 and a comment), stored through SQLAlchemy.
+
+SQLite under ``var/`` by default; ``SWITCHBOARD_DATABASE_URL`` selects another
+database (e.g. ``postgresql://...``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from bot import paths
+
+RATING_PATTERN = re.compile(r"^\s*([1-5])(?:\s*(?:/|out of)\s*5)?\s*(?:stars?)?\s*[.!]?\s*$", re.IGNORECASE)
+MAX_COMMENT_CHARS = 2000
+
+
+def parse_rating(text: str) -> Optional[int]:
+    """Return a rating 1-5 from what the customer typed ("4", "4/5", "5 stars"), or None."""
+    match = RATING_PATTERN.match(str(text or ""))
+    return int(match.group(1)) if match else None
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the product database."""
+    return os.environ.get("SWITCHBOARD_DATABASE_URL") or f"sqlite:///{paths.var_dir() / 'switchboard.db'}"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One piece of feedback as stored."""
+
+    conversation_id: str
+    channel: str
+    rating: int
+    comment: str
+    created_at: dt.datetime
+
+
+class FeedbackStore:
+    """Append-only feedback table."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        import sqlalchemy as sa
+
+        url = url or database_url()
+        if url.startswith("sqlite:///"):
+            os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), exist_ok=True)
+        self._engine = sa.create_engine(url, future=True)
+        metadata = sa.MetaData()
+        self._table = sa.Table(
+            "feedback", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+            sa.Column("channel", sa.String(64), nullable=False),
+            sa.Column("rating", sa.Integer, nullable=False),
+            sa.Column("comment", sa.Text, nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        )
+        metadata.create_all(self._engine)
+
+    def add(self, conversation_id: str, channel: str, rating: int, comment: str) -> Feedback:
+        """Store feedback; raises ValueError for a rating outside 1-5."""
+        if not 1 <= int(rating) <= 5:
+            raise ValueError(f"rating must be between 1 and 5, got {rating}")
+        item = Feedback(conversation_id, channel or "unknown", int(rating), (comment or "")[:MAX_COMMENT_CHARS],
+                        dt.datetime.now(dt.timezone.utc))
+        with self._engine.begin() as connection:
+            connection.execute(self._table.insert().values(**item.__dict__))
+        return item
+
+    def for_conversation(self, conversation_id: str) -> list[Feedback]:
+        """All feedback given in one conversation, oldest first."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                self._table.select().where(self._table.c.conversation_id == conversation_id).order_by(self._table.c.id)
+            )
+            return [Feedback(r.conversation_id, r.channel, r.rating, r.comment, r.created_at) for r in rows]

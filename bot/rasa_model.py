@@ -1,0 +1,132 @@
+"""Train the Rasa model when config.yml, domain.yml or the training data changed.
+
+The model is named after a content hash of everything Rasa trains on, so an
+unchanged project reuses ``models/rasa/switchboard-<hash>.tar.gz`` and a changed
+one trains a new model. Training runs in the Rasa environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+from bot import paths
+
+logger = logging.getLogger(__name__)
+
+MODEL_PREFIX = "switchboard-"
+TRAINING_DATA_GLOBS = ("*.yml", "*.yaml")
+
+
+def training_files(root: Path = paths.ROOT) -> list[Path]:
+    """Every file whose content determines the trained model, in a stable order."""
+    data_dir = root / "data"
+    files = [root / "config.yml", root / "domain.yml"]
+    for pattern in TRAINING_DATA_GLOBS:
+        files.extend(sorted(data_dir.glob(pattern)))
+    return [f for f in files if f.is_file()]
+
+
+def content_hash(files: Iterable[Path], root: Path = paths.ROOT) -> str:
+    """SHA-256 over the relative names and contents of ``files`` (first 16 hex digits)."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path_for(project_hash: str, models_dir: Path = paths.RASA_MODELS_DIR) -> Path:
+    """Where the model trained from a project with this hash lives."""
+    return models_dir / f"{MODEL_PREFIX}{project_hash}.tar.gz"
+
+
+def current_model_path(root: Path = paths.ROOT) -> Path:
+    """The model path matching the project's current content (it may not exist yet)."""
+    return model_path_for(content_hash(training_files(root), root), root / "models" / "rasa")
+
+
+def ensure_trained(root: Path = paths.ROOT, force: bool = False) -> Path:
+    """Train the Rasa model unless one for the current content exists; return its path.
+
+    Raises:
+        RuntimeError: when ``rasa train`` fails (its output is shown on the console).
+    """
+    target = current_model_path(root)
+    if target.exists() and not force:
+        logger.info("Rasa model is up to date: %s", target.relative_to(root))
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("Training the Rasa model (config, domain or data changed) -> %s", target.relative_to(root))
+    started = time.monotonic()
+    # Train into a temporary name and rename, so an interrupted training never
+    # leaves a file that looks like a finished model.
+    partial_name = target.name.replace(".tar.gz", ".partial")
+    command = [
+        str(paths.rasa_executable()), "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", str(target.parent), "--fixed-model-name", partial_name,
+    ]
+    result = subprocess.run(command, cwd=root, env=_rasa_env(root))
+    partial = target.parent / f"{partial_name}.tar.gz"
+    if result.returncode != 0 or not partial.exists():
+        raise RuntimeError(f"rasa train failed with exit code {result.returncode}; see its output above")
+    os.replace(partial, target)
+    logger.info("Trained in %.0f s", time.monotonic() - started)
+    return target
+
+
+def run_conversation_tests(model: Path, stories: Path, root: Path = paths.ROOT) -> int:
+    """Run ``rasa test`` on test stories; returns rasa's exit code (non-zero on any failed story)."""
+    out_dir = paths.var_dir() / "rasa-test-results"
+    command = [
+        str(paths.rasa_executable()), "test", "core", "--model", str(model),
+        "--stories", str(stories), "--fail-on-prediction-errors", "--out", str(out_dir),
+    ]
+    logger.info("Running conversation tests %s", stories)
+    return subprocess.run(command, cwd=root, env=_rasa_env(root)).returncode
+
+
+def _rasa_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m bot train``."""
+    parser.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
+    parser.add_argument(
+        "--test-stories", type=Path, metavar="FILE",
+        help="after training, run these Rasa test stories and fail on any prediction error",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of ``python -m bot train``."""
+    if not paths.rasa_executable().exists():
+        print(f"error: {paths.rasa_executable()} is missing; run `make envs` first", file=sys.stderr)
+        return 2
+    try:
+        model = ensure_trained(force=args.force)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.test_stories:
+        return run_conversation_tests(model, args.test_stories)
+    return 0
+
+
+def latest_model(models_dir: Path = paths.RASA_MODELS_DIR) -> Optional[Path]:
+    """The most recently trained model, or None."""
+    models = sorted(models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
