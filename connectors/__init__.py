@@ -1,0 +1,1 @@
+"""Rasa custom input channels. They only translate between a channel and Rasa."""
