@@ -1,0 +1,99 @@
+"""Start the real action server and Rasa server for tests, on free ports and a temporary database."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from bot import launcher
+from bot.rasa_model import ensure_trained
+
+
+@dataclass
+class HttpReply:
+    """Status and decoded JSON (or text) of an HTTP call."""
+
+    status: int
+    body: Any
+
+
+def http(method: str, url: str, payload: Any = None, raw: Optional[bytes] = None,
+         headers: Optional[dict[str, str]] = None, timeout: float = 60.0) -> HttpReply:
+    """Make an HTTP request and return status and body, also for 4xx/5xx answers."""
+    data = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else None)
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            status, text = reply.status, reply.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode("utf-8", "replace")
+    try:
+        return HttpReply(status, json.loads(text))
+    except json.JSONDecodeError:
+        return HttpReply(status, text)
+
+
+@dataclass
+class LiveBot:
+    """A running action server + Rasa server with the API enabled behind a token."""
+
+    workdir: Path
+    rasa_port: int = field(default_factory=launcher.free_port)
+    action_port: int = field(default_factory=launcher.free_port)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    action: Optional[launcher.ServiceProcess] = None
+    rasa: Optional[launcher.ServiceProcess] = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> "LiveBot":
+        model = ensure_trained()
+        log_dir = self.workdir / "log"
+        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir)}
+        endpoints = launcher.write_endpoints(
+            self.workdir / "endpoints.yml", f"http://127.0.0.1:{self.action_port}/webhook",
+            self.workdir / "tracker.db")
+        self.action = launcher.action_server(self.action_port, log_dir, env=env)
+        self.rasa = launcher.rasa_server(self.rasa_port, model, log_dir, endpoints=endpoints,
+                                         auth_token=self.token, env=env)
+        self.action.start()
+        self.action.wait_healthy()
+        self.rasa.start()
+        self.rasa.wait_healthy()
+        return self
+
+    def restart_rasa(self) -> None:
+        """Stop and start the Rasa server on the same port and database."""
+        assert self.rasa is not None
+        self.rasa.stop()
+        self.rasa.start()
+        self.rasa.wait_healthy()
+
+    def stop(self) -> None:
+        for service in (self.rasa, self.action):
+            if service is not None:
+                service.stop()
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """Send a web chat message and return the bot's messages (fails on a non-200 answer)."""
+        reply = http("POST", f"{self.base_url}/webhooks/webchat/message", {"sender": sender, "message": message})
+        assert reply.status == 200, f"webchat answered {reply.status}: {reply.body}"
+        return reply.body["messages"]
+
+    def texts(self, sender: str, message: str) -> list[str]:
+        """The texts of the bot's replies to one message."""
+        return [m.get("text", "") for m in self.say(sender, message)]
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The stored conversation, through the authenticated HTTP API."""
+        reply = http("GET", f"{self.base_url}/conversations/{sender}/tracker?token={self.token}")
+        assert reply.status == 200, reply.body
+        return reply.body
