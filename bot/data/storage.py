@@ -1,0 +1,82 @@
+"""Atomic file writes and the record of bad input rows.
+
+ML environment only (imported by the pydantic v2 modules of :mod:`bot.data`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, List, Optional, TextIO
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path | str, newline: Optional[str] = None) -> Iterator[TextIO]:
+    """Open a temporary file next to ``path`` for writing text; on success replace ``path`` with it.
+
+    If the block raises, the temporary file is removed and ``path`` is left untouched,
+    so a failed run never leaves half-written output.
+
+    Args:
+        path: the final file.
+        newline: passed to ``open`` (use ``""`` for CSV files).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def write_json(path: Path | str, payload: Any) -> None:
+    """Write ``payload`` as indented JSON, atomically."""
+    with atomic_write(path) as handle:
+        json.dump(payload, handle, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+        handle.write("\n")
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """One input record that was skipped: where it is and why (never its content)."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass
+class IssueLog:
+    """Collects skipped records so a run can report and count them."""
+
+    records: List[BadRecord] = field(default_factory=list)
+
+    def add(self, file: Path | str, line: int, reason: str) -> None:
+        """Record a skipped input row; the reason must not contain personal data."""
+        record = BadRecord(str(file), line, reason)
+        self.records.append(record)
+        logger.warning("skipped %s", record)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The records as plain dicts (for the run report)."""
+        return [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.records]
