@@ -482,7 +482,8 @@ class Redactor:
     def redact_conversation(self, conversation: Conversation, report: Optional[RedactionReport] = None) -> Conversation:
         """Return a redacted copy of ``conversation`` and add its counts to ``report``."""
         texts = [turn.text for turn in conversation.turns]
-        per_turn = [self.detect(text, texts[i - 1] if i else "") for i, text in enumerate(texts)]
+        # context for bare identifiers: what was said in the three turns before
+        per_turn = [self.detect(text, " ".join(texts[max(0, i - 3):i])) for i, text in enumerate(texts)]
         per_turn = self._propagate(texts, per_turn)
         state = _ConversationState()
         turns = []
@@ -533,7 +534,9 @@ class Redactor:
                 if d.type == "PERSON":
                     for token in re.findall(r"[A-Za-z'-]+", lower):
                         if len(token) >= 3 and token not in lex.COMMON_WORDS and token not in ("mr", "mrs", "ms", "dr", "miss"):
-                            known.setdefault(token, d)
+                            # a single token belongs to the longest name it was seen in
+                            if token not in known or (known[token].type == "PERSON" and len(d.key) > len(known[token].key)):
+                                known[token] = d
                 if d.type == "EMAIL":
                     local = lower.split("@", 1)[0]
                     if len(local) >= 4 and local not in lex.COMMON_WORDS and local not in lex.FIRST_NAMES:
@@ -556,6 +559,8 @@ class Redactor:
                 source = known.get(lower)
                 if source is not None and not d.strong and source.strong:
                     d = Detection(d.start, d.end, source.type, source.key, True, d.recogniser)
+                elif source is not None and d.type == source.type == "PERSON" and d.key != source.key:
+                    d = Detection(d.start, d.end, "PERSON", source.key, True, d.recogniser)
                 retyped.append(d)
             result.append(self._resolve(text, retyped + extra))
         return result
