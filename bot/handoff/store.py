@@ -1,0 +1,395 @@
+"""Handoff state in a database through SQLAlchemy (Core; works with SQLAlchemy 1.4 and 2.x).
+
+SQLite under ``var/`` by default, any SQLAlchemy URL through ``SWITCHBOARD_DATABASE_URL``
+(see :func:`bot.feedback.database_url`). Both servers use the same database: the action
+server opens handoffs and relays customer messages, the Slack side (in the Rasa server)
+claims, transfers, replies, resolves.
+
+Guarantees:
+
+* At most one open handoff per conversation: the ``open_key`` column holds the
+  conversation id while a handoff is open (queued, waiting, with an agent) and NULL
+  afterwards, under a unique constraint.
+* Ownership changes are single conditional UPDATEs (``... WHERE state = :expected``),
+  so of two agents racing to claim exactly one wins, on SQLite and PostgreSQL alike.
+* Idempotency: :meth:`HandoffStore.first_time` records a key (Slack ``event_id``,
+  action id, Rasa message id) and answers True only the first time it is seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+logger = logging.getLogger(__name__)
+
+# States of a handoff. ``bot`` is the absence of an open handoff.
+QUEUED = "queued"            # outside hours, nobody on shift, or nobody claimed in time: a ticket
+WAITING = "waiting_agent"    # live thread open in Slack, nobody claimed yet
+AGENT = "agent"              # an agent owns the conversation
+RESOLVED = "resolved"        # handed back to the bot
+OPEN_STATES = (QUEUED, WAITING, AGENT)
+LIVE_STATES = (WAITING, AGENT)
+
+# Kinds of stored messages.
+CUSTOMER = "customer"
+AGENT_REPLY = "agent"
+NOTE = "note"
+SYSTEM = "system"
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def engine_url(url: str) -> str:
+    """``url`` with a PostgreSQL driver that is installed in this environment.
+
+    SQLAlchemy 2 reads a bare ``postgresql://`` as psycopg 3 and SQLAlchemy 1.4 as psycopg2;
+    both environments have psycopg2, so one ``SWITCHBOARD_DATABASE_URL`` serves both servers.
+    """
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        import importlib.util
+
+        if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
+            return "postgresql+psycopg2://" + url.split("://", 1)[1]
+    return url
+
+
+def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    # SQLite returns naive datetimes; we only ever store UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """One handoff of one conversation, as stored."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    recipient_id: str
+    state: str
+    owner: Optional[str]
+    reason: str
+    reason_detail: str
+    slack_channel: Optional[str]
+    thread_ts: Optional[str]
+    summary: str
+    suggested_reply: Optional[str]
+    context: list[dict[str, Any]]
+    answer_by: Optional[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    claimed_at: Optional[dt.datetime]
+    resolved_at: Optional[dt.datetime]
+
+    @property
+    def ref(self) -> str:
+        """The short reference agents type in slash commands, e.g. ``H12``."""
+        return f"H{self.id}"
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message of a handoff: customer (relayed), agent reply, internal note, system notice."""
+
+    id: int
+    handoff_id: int
+    kind: str
+    author: str
+    text: str
+    context: list[dict[str, Any]]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An agent's correction of a bot answer."""
+
+    id: int
+    handoff_id: Optional[int]
+    conversation_id: str
+    channel: str
+    question: str
+    wrong_answer: str
+    right_answer: str
+    agent: str
+    context: list[dict[str, Any]]
+    created_at: dt.datetime
+
+
+class HandoffStore:
+    """All handoff state. Create one per process; it is safe to use from several threads."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        import sqlalchemy as sa
+
+        from bot.feedback import database_url
+
+        self.url = url or database_url()
+        connect_args: dict[str, Any] = {}
+        if self.url.startswith("sqlite"):
+            path = self.url[len("sqlite:///"):]
+            if path and path != ":memory:":
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            # Two server processes share the file: wait for a lock instead of failing.
+            connect_args = {"timeout": 30, "check_same_thread": False}
+        self._sa = sa
+        self.engine = sa.create_engine(engine_url(self.url), future=True, connect_args=connect_args, pool_pre_ping=True)
+        metadata = sa.MetaData()
+        self.handoffs = sa.Table(
+            "handoff_conversations", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+            sa.Column("open_key", sa.String(255), nullable=True, unique=True),
+            sa.Column("channel", sa.String(64), nullable=False),
+            sa.Column("recipient_id", sa.String(255), nullable=False),
+            sa.Column("state", sa.String(32), nullable=False, index=True),
+            sa.Column("owner", sa.String(64), nullable=True),
+            sa.Column("reason", sa.String(64), nullable=False),
+            sa.Column("reason_detail", sa.Text, nullable=False, default=""),
+            sa.Column("slack_channel", sa.String(64), nullable=True),
+            sa.Column("thread_ts", sa.String(64), nullable=True),
+            sa.Column("summary", sa.Text, nullable=False, default=""),
+            sa.Column("suggested_reply", sa.Text, nullable=True),
+            sa.Column("context_json", sa.Text, nullable=False, default="[]"),
+            sa.Column("answer_by", sa.String(128), nullable=True),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+            sa.UniqueConstraint("slack_channel", "thread_ts", name="uq_handoff_thread"),
+        )
+        self.messages = sa.Table(
+            "handoff_messages", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("handoff_id", sa.Integer, sa.ForeignKey("handoff_conversations.id"), nullable=False, index=True),
+            sa.Column("kind", sa.String(16), nullable=False),
+            sa.Column("author", sa.String(64), nullable=False),
+            sa.Column("text", sa.Text, nullable=False),
+            sa.Column("context_json", sa.Text, nullable=False, default="[]"),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        )
+        self.corrections = sa.Table(
+            "handoff_corrections", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("handoff_id", sa.Integer, sa.ForeignKey("handoff_conversations.id"), nullable=True),
+            sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+            sa.Column("channel", sa.String(64), nullable=False),
+            sa.Column("question", sa.Text, nullable=False),
+            sa.Column("wrong_answer", sa.Text, nullable=False),
+            sa.Column("right_answer", sa.Text, nullable=False),
+            sa.Column("agent", sa.String(64), nullable=False),
+            sa.Column("context_json", sa.Text, nullable=False, default="[]"),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        )
+        self.processed = sa.Table(
+            "handoff_processed", metadata,
+            sa.Column("key", sa.String(255), primary_key=True),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        )
+        metadata.create_all(self.engine)
+
+    # ------------------------------------------------------------------ idempotency
+
+    def first_time(self, key: str) -> bool:
+        """Record ``key``; True the first time, False when it was recorded before (a retry)."""
+        sa = self._sa
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(self.processed.insert().values(key=key[:255], created_at=utcnow()))
+            return True
+        except sa.exc.IntegrityError:
+            return False
+
+    # ------------------------------------------------------------------ reading
+
+    def _handoff(self, row: Any) -> Handoff:
+        return Handoff(
+            id=row.id, conversation_id=row.conversation_id, channel=row.channel, recipient_id=row.recipient_id,
+            state=row.state, owner=row.owner, reason=row.reason, reason_detail=row.reason_detail or "",
+            slack_channel=row.slack_channel, thread_ts=row.thread_ts, summary=row.summary or "",
+            suggested_reply=row.suggested_reply, context=json.loads(row.context_json or "[]"),
+            answer_by=row.answer_by, created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
+            claimed_at=_aware(row.claimed_at), resolved_at=_aware(row.resolved_at),
+        )
+
+    def get(self, handoff_id: int) -> Optional[Handoff]:
+        """A handoff by id."""
+        with self.engine.connect() as connection:
+            row = connection.execute(self.handoffs.select().where(self.handoffs.c.id == handoff_id)).first()
+        return self._handoff(row) if row is not None else None
+
+    def open_for(self, conversation_id: str) -> Optional[Handoff]:
+        """The open handoff (queued, waiting or with an agent) of a conversation, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                self.handoffs.select().where(self.handoffs.c.open_key == conversation_id)).first()
+        return self._handoff(row) if row is not None else None
+
+    def by_thread(self, slack_channel: str, thread_ts: str) -> Optional[Handoff]:
+        """The handoff whose Slack thread is ``thread_ts`` in ``slack_channel``, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(self.handoffs.select().where(
+                (self.handoffs.c.slack_channel == slack_channel) & (self.handoffs.c.thread_ts == thread_ts))).first()
+        return self._handoff(row) if row is not None else None
+
+    def in_state(self, *states: str) -> list[Handoff]:
+        """Handoffs in any of ``states``, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self.handoffs.select().where(self.handoffs.c.state.in_(states))
+                                      .order_by(self.handoffs.c.created_at, self.handoffs.c.id))
+            return [self._handoff(row) for row in rows]
+
+    def for_conversation(self, conversation_id: str) -> list[Handoff]:
+        """Every handoff of a conversation, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self.handoffs.select().where(self.handoffs.c.conversation_id == conversation_id)
+                                      .order_by(self.handoffs.c.id))
+            return [self._handoff(row) for row in rows]
+
+    def position(self, handoff: Handoff) -> int:
+        """1-based place in line among the handoffs still waiting for an agent."""
+        sa = self._sa
+        with self.engine.connect() as connection:
+            ahead = connection.execute(sa.select(sa.func.count()).select_from(self.handoffs).where(
+                (self.handoffs.c.state == WAITING) & (self.handoffs.c.id < handoff.id))).scalar_one()
+        return int(ahead) + 1
+
+    def messages_of(self, handoff_id: int, kinds: Optional[Sequence[str]] = None) -> list[StoredMessage]:
+        """Stored messages of a handoff, oldest first."""
+        query = self.messages.select().where(self.messages.c.handoff_id == handoff_id)
+        if kinds:
+            query = query.where(self.messages.c.kind.in_(list(kinds)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(self.messages.c.id))
+            return [StoredMessage(r.id, r.handoff_id, r.kind, r.author, r.text, json.loads(r.context_json or "[]"),
+                                  _aware(r.created_at)) for r in rows]
+
+    def all_corrections(self) -> list[Correction]:
+        """Every correction, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self.corrections.select().order_by(self.corrections.c.id))
+            return [Correction(r.id, r.handoff_id, r.conversation_id, r.channel, r.question, r.wrong_answer,
+                               r.right_answer, r.agent, json.loads(r.context_json or "[]"), _aware(r.created_at))
+                    for r in rows]
+
+    def all_agent_replies(self) -> list[tuple[Handoff, StoredMessage]]:
+        """Every agent reply sent to a customer, with its handoff, oldest first."""
+        result = []
+        with self.engine.connect() as connection:
+            rows = connection.execute(self.messages.select().where(self.messages.c.kind == AGENT_REPLY)
+                                      .order_by(self.messages.c.id)).all()
+        handoffs: dict[int, Optional[Handoff]] = {}
+        for r in rows:
+            if r.handoff_id not in handoffs:
+                handoffs[r.handoff_id] = self.get(r.handoff_id)
+            handoff = handoffs[r.handoff_id]
+            if handoff is not None:
+                result.append((handoff, StoredMessage(r.id, r.handoff_id, r.kind, r.author, r.text,
+                                                      json.loads(r.context_json or "[]"), _aware(r.created_at))))
+        return result
+
+    # ------------------------------------------------------------------ writing
+
+    def open(self, conversation_id: str, channel: str, recipient_id: str, state: str, reason: str,
+             reason_detail: str = "", summary: str = "", suggested_reply: Optional[str] = None,
+             context: Sequence[dict[str, Any]] = (), answer_by: Optional[str] = None,
+             now: Optional[dt.datetime] = None) -> tuple[Handoff, bool]:
+        """Open a handoff unless one is open already.
+
+        Returns:
+            ``(handoff, created)``: the new handoff and True, or the one already open and False.
+        """
+        if state not in (QUEUED, WAITING):
+            raise ValueError(f"a handoff opens as {QUEUED!r} or {WAITING!r}, got {state!r}")
+        sa = self._sa
+        now = now or utcnow()
+        try:
+            with self.engine.begin() as connection:
+                result = connection.execute(self.handoffs.insert().values(
+                    conversation_id=conversation_id, open_key=conversation_id, channel=channel,
+                    recipient_id=recipient_id, state=state, owner=None, reason=reason, reason_detail=reason_detail,
+                    summary=summary, suggested_reply=suggested_reply, context_json=json.dumps(list(context)),
+                    answer_by=answer_by, created_at=now, updated_at=now))
+                new_id = result.inserted_primary_key[0]
+        except sa.exc.IntegrityError:
+            existing = self.open_for(conversation_id)
+            if existing is None:  # resolved between our insert and this read: try once more
+                return self.open(conversation_id, channel, recipient_id, state, reason, reason_detail, summary,
+                                 suggested_reply, context, answer_by, now)
+            return existing, False
+        handoff = self.get(new_id)
+        assert handoff is not None
+        return handoff, True
+
+    def _transition(self, handoff_id: int, from_states: Sequence[str], values: dict[str, Any],
+                    owner: Optional[str] = None) -> bool:
+        condition = (self.handoffs.c.id == handoff_id) & self.handoffs.c.state.in_(list(from_states))
+        if owner is not None:
+            condition = condition & (self.handoffs.c.owner == owner)
+        with self.engine.begin() as connection:
+            result = connection.execute(self.handoffs.update().where(condition).values(updated_at=utcnow(), **values))
+            return result.rowcount == 1
+
+    def set_thread(self, handoff_id: int, slack_channel: str, thread_ts: str) -> None:
+        """Remember the Slack thread of a handoff."""
+        with self.engine.begin() as connection:
+            connection.execute(self.handoffs.update().where(self.handoffs.c.id == handoff_id).values(
+                slack_channel=slack_channel, thread_ts=thread_ts, updated_at=utcnow()))
+
+    def claim(self, handoff_id: int, agent: str) -> bool:
+        """Give an unclaimed (waiting or queued) handoff to ``agent``; True only for the one winner."""
+        return self._transition(handoff_id, (WAITING, QUEUED), {"state": AGENT, "owner": agent,
+                                                                "claimed_at": utcnow()})
+
+    def transfer(self, handoff_id: int, from_agent: str, to_agent: str) -> bool:
+        """Move a claimed handoff from its owner to another agent; True when ``from_agent`` owned it."""
+        return self._transition(handoff_id, (AGENT,), {"owner": to_agent}, owner=from_agent)
+
+    def queue(self, handoff_id: int, answer_by: str) -> bool:
+        """Turn a waiting handoff into a queued ticket (nobody claimed in time, Slack unavailable)."""
+        return self._transition(handoff_id, (WAITING,), {"state": QUEUED, "answer_by": answer_by})
+
+    def resolve(self, handoff_id: int, agent: str) -> bool:
+        """Close an open handoff and give the conversation back to the bot; True for the one that closed it."""
+        return self._transition(handoff_id, OPEN_STATES, {"state": RESOLVED, "open_key": None,
+                                                          "owner": agent, "resolved_at": utcnow()})
+
+    def add_message(self, handoff_id: int, kind: str, author: str, text: str,
+                    context: Sequence[dict[str, Any]] = ()) -> None:
+        """Store a relayed customer message, an agent reply, an internal note or a notice."""
+        with self.engine.begin() as connection:
+            connection.execute(self.messages.insert().values(
+                handoff_id=handoff_id, kind=kind, author=author, text=text,
+                context_json=json.dumps(list(context)), created_at=utcnow()))
+
+    def add_correction(self, conversation_id: str, channel: str, question: str, wrong_answer: str,
+                       right_answer: str, agent: str, handoff_id: Optional[int] = None,
+                       context: Sequence[dict[str, Any]] = ()) -> None:
+        """Store an agent's correction of a bot answer."""
+        if not right_answer.strip():
+            raise ValueError("a correction needs the right answer, got an empty text")
+        with self.engine.begin() as connection:
+            connection.execute(self.corrections.insert().values(
+                handoff_id=handoff_id, conversation_id=conversation_id, channel=channel, question=question,
+                wrong_answer=wrong_answer, right_answer=right_answer.strip(), agent=agent,
+                context_json=json.dumps(list(context)), created_at=utcnow()))
+
+    def expired_waiting(self, timeout: dt.timedelta, now: Optional[dt.datetime] = None) -> list[Handoff]:
+        """Waiting handoffs nobody claimed within ``timeout``."""
+        limit = (now or utcnow()) - timeout
+        return [h for h in self.in_state(WAITING) if h.created_at <= limit]
+
+    def drop_all(self) -> None:
+        """Delete every handoff table (tests against a shared PostgreSQL database)."""
+        for table in (self.processed, self.corrections, self.messages, self.handoffs):
+            table.drop(self.engine, checkfirst=True)
