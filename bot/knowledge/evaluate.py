@@ -1,0 +1,365 @@
+"""Evaluate knowledge retrieval: ``python -m bot eval-kb --docs DOCS --qa QA --out OUT.json``.
+
+- DOCS: a knowledge folder (document id = path relative to the folder; a row of a
+  CSV inside the folder is ``<path>#<id>`` and also matches the id ``<path>``) or
+  one CSV file with columns id,text[,title] (document id = the ``id`` column).
+- QA: a CSV file with columns question,doc_ids[,answer]; ``doc_ids`` holds one or
+  more relevant document ids separated by ``|``.
+
+A fresh index is built in a temporary folder (the bot's ``models/knowledge`` is
+never touched), every question is retrieved with the bot's hybrid retriever, and
+hits are counted at document level: the ranked passages are reduced to their
+documents in rank order, and a question is a hit at k when one of its documents
+is among the first k. The same run measures two baselines on the same passages:
+dense only (MiniLM + exact FAISS flat inner product) and BM25 only.
+
+With ``--generate`` the first ``--limit`` questions are also answered through
+``bot.generation.answer.answer_for_eval(question, passages) -> (answer, abstained,
+n_tokens)``, the function the bot's answering code provides; generation metrics
+are added (see :func:`generation_metrics`). When that function cannot be
+imported the command fails instead of reporting numbers.
+
+Exit codes: 0 success, 2 bad arguments or unusable input files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from bot.knowledge.documents import KnowledgeSourceError
+from bot.knowledge.facts import unsupported_facts
+
+logger = logging.getLogger(__name__)
+
+AnswerFn = Callable[[str, list[Any]], tuple[str, bool, int]]
+"""answer_fn(question, passages) -> (answer_text, abstained, n_tokens)."""
+
+RANK_DEPTH = 10
+"""Documents considered per question (MRR@10)."""
+GENERATION_TOP_K = 5
+"""Passages handed to the answer function."""
+
+
+class EvalInputError(ValueError):
+    """The QA or docs input is unusable; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class QAItem:
+    """One evaluation question."""
+
+    question: str
+    doc_ids: tuple[str, ...]
+    answer: str = ""
+
+
+def read_qa(path: Path) -> list[QAItem]:
+    """Read a QA CSV (question,doc_ids[,answer]).
+
+    Raises:
+        EvalInputError: missing file or columns, empty cells, no rows.
+    """
+    if not path.is_file():
+        raise EvalInputError(f"QA file {path} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EvalInputError(f"QA file {path} is not UTF-8 (byte {exc.start})") from None
+    items: list[QAItem] = []
+    problems: list[str] = []
+    try:
+        reader = csv.DictReader(text.splitlines(), strict=True)
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        missing = [c for c in ("question", "doc_ids") if c not in fields]
+        if missing:
+            raise EvalInputError(
+                f"QA file {path}: header must have columns question,doc_ids[,answer]; missing "
+                f"{', '.join(missing)} (found: {', '.join(fields) or 'nothing'})"
+            )
+        reader.fieldnames = fields
+        for row in reader:
+            question = (row.get("question") or "").strip()
+            ids = tuple(i.strip().removeprefix("./") for i in (row.get("doc_ids") or "").split("|") if i.strip())
+            if not question or not ids:
+                problems.append(f"line {reader.line_num}: empty {'question' if not question else 'doc_ids'}")
+                continue
+            items.append(QAItem(question, ids, (row.get("answer") or "").strip()))
+    except csv.Error as exc:
+        raise EvalInputError(f"QA file {path}: malformed CSV: {exc}") from None
+    if problems:
+        raise EvalInputError(f"QA file {path}: " + "; ".join(problems[:10]))
+    if not items:
+        raise EvalInputError(f"QA file {path} has no questions")
+    return items
+
+
+def doc_matches(retrieved: str, expected: str) -> bool:
+    """A retrieved document id matches an expected id (``file.csv`` matches ``file.csv#row``)."""
+    return retrieved == expected or retrieved.startswith(expected + "#")
+
+
+def rank_documents(passages: Sequence[Any], depth: int = RANK_DEPTH) -> list[str]:
+    """Distinct document ids of ranked passages, in rank order, at most ``depth``."""
+    seen: list[str] = []
+    for passage in passages:
+        if passage.doc_id not in seen:
+            seen.append(passage.doc_id)
+            if len(seen) == depth:
+                break
+    return seen
+
+
+def first_hit_rank(ranked_docs: Sequence[str], expected: Sequence[str]) -> Optional[int]:
+    """1-based rank of the first relevant document, or None."""
+    for rank, doc in enumerate(ranked_docs, start=1):
+        if any(doc_matches(doc, e) for e in expected):
+            return rank
+    return None
+
+
+def hit_metrics(ranks: Sequence[Optional[int]]) -> dict[str, float]:
+    """hit_at_1, hit_at_5 and mrr_at_10 from first-hit ranks."""
+    n = len(ranks)
+    return {
+        "hit_at_1": sum(1 for r in ranks if r is not None and r <= 1) / n,
+        "hit_at_5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        "mrr_at_10": sum(1.0 / r for r in ranks if r is not None and r <= 10) / n,
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (linear interpolation), 0.0 for no values."""
+    if not values:
+        return 0.0
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values, dtype="float64"), q))
+
+
+def evaluate_ranking(retriever: Any, items: Sequence[QAItem], fusion: Any = None,
+                     query_vectors: Any = None) -> tuple[list[Optional[int]], list[list[str]]]:
+    """First-hit rank and ranked documents of every question for one fusion setting.
+
+    ``query_vectors`` (one normalized row per question) avoids re-embedding during sweeps.
+    """
+    cfg = fusion or retriever.fusion
+    depth = max(cfg.candidates * 2, 50)
+    ranks, ranked = [], []
+    for i, item in enumerate(items):
+        if query_vectors is None:
+            result = retriever.retrieve(item.question, depth, fusion=cfg)
+        else:
+            result = retriever.retrieve_with_vector(item.question, query_vectors[i : i + 1], depth, fusion=cfg)
+        docs = rank_documents(result.passages)
+        ranked.append(docs)
+        ranks.append(first_hit_rank(docs, item.doc_ids))
+    return ranks, ranked
+
+
+def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limit: int = 200,
+             progress: bool = False) -> dict[str, Any]:
+    """Build a fresh index from ``docs`` in a temporary folder and evaluate retrieval on ``qa``.
+
+    Args:
+        docs: knowledge folder or CSV (id,text[,title]).
+        qa: CSV question,doc_ids[,answer].
+        answer_fn: when given, generation metrics are added for the first ``limit`` questions.
+        limit: maximum number of questions answered by ``answer_fn``.
+        progress: show the embedding progress bar.
+
+    Returns:
+        The metrics dictionary written by the CLI.
+
+    Raises:
+        EvalInputError, KnowledgeSourceError, FileNotFoundError: unusable inputs.
+    """
+    from bot.knowledge import store
+    from bot.knowledge.embedder import get_embedder
+    from bot.knowledge.indexer import build_index
+    from bot.knowledge.retriever import FusionConfig, HybridRetriever
+
+    items = read_qa(qa)
+    if not docs.exists():
+        raise EvalInputError(f"DOCS {docs} does not exist")
+    started = time.perf_counter()
+    embedder = get_embedder()
+    model_seconds = time.perf_counter() - started
+    workdir = Path(tempfile.mkdtemp(prefix="switchboard-eval-kb-"))
+    try:
+        started = time.perf_counter()
+        report = build_index(docs, workdir / "index", progress=progress)
+        index_seconds = time.perf_counter() - started
+        stored = store.load_index(workdir / "index")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    retriever = HybridRetriever.from_store(stored, embedder=embedder)
+
+    known_docs = {p.doc_id for p in stored.passages}
+    unknown = sorted({e for item in items for e in item.doc_ids
+                      if not any(doc_matches(d, e) for d in known_docs)})
+    if unknown:
+        logger.warning("%d expected doc id(s) are not in DOCS, e.g. %s", len(unknown), ", ".join(unknown[:5]))
+    answerable = sum(1 for item in items if any(any(doc_matches(d, e) for d in known_docs) for e in item.doc_ids))
+    if answerable < len(items) / 2:
+        raise EvalInputError(
+            f"Only {answerable} of {len(items)} questions name a document that exists in {docs} "
+            f"(e.g. unknown ids: {', '.join(unknown[:5])}); check that QA matches DOCS"
+        )
+
+    retriever.retrieve("warm-up query", 5)  # first call pays one-off allocation costs
+    search_ms, embed_ms, ranks = [], [], []
+    misses: list[dict[str, Any]] = []
+    depth = max(retriever.fusion.candidates * 2, 50)
+    query_vectors = []
+    for item in items:
+        t0 = time.perf_counter()
+        vector = embedder.encode_query(item.question)
+        t1 = time.perf_counter()
+        result = retriever.retrieve_with_vector(item.question, vector, depth)
+        t2 = time.perf_counter()
+        query_vectors.append(vector[0])
+        embed_ms.append((t1 - t0) * 1000)
+        search_ms.append((t2 - t0) * 1000)
+        docs_ranked = rank_documents(result.passages)
+        rank = first_hit_rank(docs_ranked, item.doc_ids)
+        ranks.append(rank)
+        if rank is None or rank > 5:
+            misses.append({"question": item.question, "expected": list(item.doc_ids), "top_docs": docs_ranked[:5]})
+
+    import numpy as np
+
+    vectors = np.vstack(query_vectors).astype("float32")
+    baseline_retriever = retriever
+    if stored.manifest.index_type != "flat":
+        baseline_retriever = HybridRetriever(stored.passages, stored.vectors,
+                                             store.build_faiss_index(stored.vectors, hnsw_threshold=10**12)[0], embedder)
+    dense_ranks, _ = evaluate_ranking(baseline_retriever, items, FusionConfig(method="dense"), vectors)
+    bm25_ranks, _ = evaluate_ranking(retriever, items, FusionConfig(method="bm25"), vectors)
+    dense_metrics = hit_metrics(dense_ranks)
+    bm25_metrics = hit_metrics(bm25_ranks)
+
+    metrics: dict[str, Any] = {
+        **hit_metrics(ranks),
+        "n_questions": len(items),
+        "index_seconds": round(index_seconds, 3),
+        "search_ms_p50": round(percentile(search_ms, 50), 3),
+        "search_ms_p95": round(percentile(search_ms, 95), 3),
+        "baseline_dense_hit_at_5": dense_metrics["hit_at_5"],
+        "baseline_bm25_hit_at_5": bm25_metrics["hit_at_5"],
+        "baseline_dense_hit_at_1": dense_metrics["hit_at_1"],
+        "baseline_dense_mrr_at_10": dense_metrics["mrr_at_10"],
+        "baseline_bm25_hit_at_1": bm25_metrics["hit_at_1"],
+        "baseline_bm25_mrr_at_10": bm25_metrics["mrr_at_10"],
+        "query_embed_ms_p50": round(percentile(embed_ms, 50), 3),
+        "n_documents": report.n_documents,
+        "n_passages": report.n_passages,
+        "index_type": report.index_type,
+        "model_load_seconds": round(model_seconds, 3),
+        "n_unknown_doc_ids": len(unknown),
+        "retriever": {k: v for k, v in retriever.fusion.__dict__.items()},
+        "notes": "search_ms includes query embedding; hits are counted at document level",
+        "misses_at_5": misses[:50],
+    }
+    if answer_fn is not None:
+        metrics.update(generation_metrics(retriever, items[:limit], answer_fn, embedder))
+    return metrics
+
+
+def generation_metrics(retriever: Any, items: Sequence[QAItem], answer_fn: AnswerFn, embedder: Any) -> dict[str, Any]:
+    """Answer ``items`` with ``answer_fn`` and measure the answers.
+
+    - ``answer_similarity``: mean cosine (MiniLM) between answer and reference answer,
+      over questions that have a reference (None when none has).
+    - ``unsupported_fact_rate``: share of answers with a number, URL or email that is in
+      neither the question nor the retrieved passages (bot.knowledge.facts).
+    - ``abstain_rate``: share of questions the answer function abstained on.
+    - ``gen_seconds_p50/p95``: wall time of answer_fn per question.
+    - ``tokens_per_second``: generated tokens / generation seconds, over all questions.
+    """
+    seconds, similarities = [], []
+    unsupported = abstained_count = tokens = 0
+    for item in items:
+        passages = retriever.search(item.question, GENERATION_TOP_K)
+        t0 = time.perf_counter()
+        answer, abstained, n_tokens = answer_fn(item.question, passages)
+        seconds.append(time.perf_counter() - t0)
+        tokens += int(n_tokens)
+        abstained_count += bool(abstained)
+        sources = [item.question] + [f"{p.heading}\n{p.text}" for p in passages]
+        if unsupported_facts(answer, sources):
+            unsupported += 1
+        if item.answer:
+            vectors = embedder.encode([answer or "", item.answer])
+            similarities.append(float(vectors[0] @ vectors[1]))
+    n = len(items)
+    total = sum(seconds)
+    return {
+        "answer_similarity": round(statistics.fmean(similarities), 4) if similarities else None,
+        "unsupported_fact_rate": round(unsupported / n, 4) if n else None,
+        "abstain_rate": round(abstained_count / n, 4) if n else None,
+        "gen_seconds_p50": round(percentile(seconds, 50), 3),
+        "gen_seconds_p95": round(percentile(seconds, 95), 3),
+        "tokens_per_second": round(tokens / total, 2) if total > 0 else None,
+        "n_generated": n,
+    }
+
+
+def load_answer_fn() -> AnswerFn:
+    """The bot's answer function for evaluation (``bot.generation.answer.answer_for_eval``).
+
+    Raises:
+        RuntimeError: when it cannot be imported (generation not installed or broken).
+    """
+    try:
+        from bot.generation.answer import answer_for_eval
+    except ImportError as exc:
+        raise RuntimeError(
+            f"--generate needs bot.generation.answer.answer_for_eval, which cannot be imported ({exc}); "
+            "no generation metrics were computed"
+        ) from exc
+    return answer_for_eval
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m bot eval-kb``."""
+    parser.add_argument("--docs", type=Path, required=True, help="knowledge folder, or CSV with columns id,text[,title]")
+    parser.add_argument("--qa", type=Path, required=True, help="CSV with columns question,doc_ids[,answer] (ids separated by |)")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the metrics JSON")
+    parser.add_argument("--generate", action="store_true", help="also answer questions and add generation metrics")
+    parser.add_argument("--limit", type=int, default=200, help="at most this many questions are answered (default 200)")
+    parser.add_argument("--progress", action="store_true", help="show the embedding progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the evaluation and write the JSON; 2 on unusable input."""
+    if args.limit <= 0:
+        logger.error("--limit must be > 0, got %d", args.limit)
+        return 2
+    answer_fn = None
+    if args.generate:
+        try:
+            answer_fn = load_answer_fn()
+        except RuntimeError as exc:
+            logger.error("%s", exc)
+            return 2
+    try:
+        metrics = evaluate(args.docs, args.qa, answer_fn=answer_fn, limit=args.limit, progress=args.progress)
+    except (EvalInputError, KnowledgeSourceError, FileNotFoundError) as exc:
+        logger.error("%s", exc)
+        return 2
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    summary = {k: metrics[k] for k in ("hit_at_1", "hit_at_5", "mrr_at_10", "n_questions", "search_ms_p95",
+                                       "baseline_dense_hit_at_5", "baseline_bm25_hit_at_5")}
+    logger.info("Wrote %s: %s", args.out, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()}))
+    return 0
