@@ -159,7 +159,11 @@ class Cleaner:
         if config.fix_mojibake:
             import ftfy
 
-            fixed = ftfy.fix_text(text, unescape_html=False, normalization=None, fix_line_breaks=False)
+            # only the encoding repair: quotes, ligatures and widths are left to unicode_form
+            fixed = ftfy.fix_text(
+                text, unescape_html=False, normalization=None, fix_line_breaks=False, uncurl_quotes=False,
+                fix_latin_ligatures=False, fix_character_width=False,
+            )
             if fixed != text:
                 self.report.turns_changed["mojibake_fixed"] += 1
             text = fixed

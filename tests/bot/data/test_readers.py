@@ -1,0 +1,173 @@
+"""Readers: every format on fixtures, broken records reported with file, line and reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.data.readers import ReaderOptions, import_sources, read_source
+from bot.data.schema import Conversation, load_conversations, write_conversations
+from bot.data.storage import IssueLog, atomic_write
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ABCD_SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "abcd" / "abcd_sample.json"
+
+
+def read(fmt: str, path: Path | str, **options) -> tuple[list[Conversation], IssueLog]:
+    issues = IssueLog()
+    conversations = list(read_source(fmt, path, ReaderOptions(**options), issues))
+    return conversations, issues
+
+
+def test_messages_csv_groups_rows_and_reports_bad_ones() -> None:
+    conversations, issues = read(
+        "csv", FIXTURES / "messages.csv",
+        conversation_column="ticket", text_column="body", role_column="author", timestamp_column="sent_at",
+    )
+    by_id = {c.conversation_id: c for c in conversations}
+    assert set(by_id) == {"T-1", "T-2"}
+    # T-1 is sorted by timestamp: the "Thanks" row comes last in time though not in the file
+    assert [t.role for t in by_id["T-1"].turns] == ["customer", "agent", "customer"]
+    assert by_id["T-1"].turns[2].text == "Thanks, that helps"
+    assert [t.role for t in by_id["T-2"].turns] == ["customer", "agent"]  # "user" mapped to customer
+    assert by_id["T-2"].turns[0].timestamp is not None
+    reasons = {r.line: r.reason for r in issues.records}
+    assert sorted(reasons) == [5, 6, 7, 9]
+    assert "ticket" in reasons[5]
+    assert "unknown role" in reasons[6]
+    assert "timestamp" in reasons[7]
+    assert "more fields" in reasons[9]
+    assert all(r.file.endswith("messages.csv") for r in issues.records)
+    # reasons never carry the message text
+    assert not any("unknown author kind" in r.reason or "bad timestamp" in r.reason for r in issues.records)
+
+
+def test_messages_csv_with_wrong_column_names_fails_clearly() -> None:
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['conversation_id', 'text'\].*--text-col"):
+        read("csv", FIXTURES / "messages.csv")
+
+
+def test_qa_csv_makes_two_turn_conversations() -> None:
+    conversations, issues = read("qa-csv", FIXTURES / "qa.csv")
+    assert len(conversations) == 3
+    first = conversations[0]
+    assert [t.role for t in first.turns] == ["customer", "agent"]
+    assert first.turns[0].text == "How long do refunds take?"
+    assert [r.line for r in issues.records] == [4]
+
+
+def test_canonical_jsonl_skips_invalid_lines_with_line_numbers() -> None:
+    conversations, issues = read("jsonl", FIXTURES / "canonical.jsonl")
+    assert [c.conversation_id for c in conversations] == ["c-1", "c-4"]
+    lines = {r.line: r.reason for r in issues.records}
+    assert sorted(lines) == [2, 3, 4]
+    assert "role" in lines[2]
+    assert "not valid JSON" in lines[3]
+    assert "schema_version 99" in lines[4]
+
+
+def test_abcd_sample_is_read_with_roles_and_system_turns() -> None:
+    conversations, issues = read("abcd", ABCD_SAMPLE)
+    assert len(issues) == 0
+    assert [c.conversation_id for c in conversations] == ["abcd-3592", "abcd-9489", "abcd-3695"]
+    first = conversations[0]
+    assert first.metadata["flow"] == "product_defect"
+    assert {t.role for t in first.turns} == {"agent", "customer", "bot"}
+    system = [t for t in first.turns if t.metadata.get("system")]
+    assert system and all(t.role == "bot" for t in system)
+    # the scenario's personal data is not copied into metadata
+    assert "cminh730" not in json.dumps(first.metadata)
+
+
+def test_abcd_broken_records_are_reported() -> None:
+    conversations, issues = read("abcd", FIXTURES / "abcd_broken.json")
+    assert [c.conversation_id for c in conversations] == ["abcd-1"]
+    assert [r.line for r in issues.records] == [2, 3, 4]
+    assert "unknown speaker" in issues.records[0].reason
+    assert "convo_id" in issues.records[1].reason
+
+
+def test_rasa_tracker_json_single_and_jsonl() -> None:
+    single, issues = read("rasa-tracker", FIXTURES / "tracker_single.json")
+    assert len(issues) == 0 and len(single) == 1
+    conversation = single[0]
+    assert conversation.conversation_id == "sender-one"
+    assert conversation.channel == "webchat"
+    assert [t.role for t in conversation.turns] == ["customer", "bot", "customer", "bot"]
+    assert conversation.turns[0].intent == "order_status"
+    assert conversation.turns[0].intent_confidence == pytest.approx(0.91)
+
+    both, issues = read("rasa-tracker", FIXTURES / "trackers.jsonl")
+    assert len(issues) == 0
+    handoff = both[1]
+    assert [t.role for t in handoff.turns] == ["customer", "bot", "agent", "customer"]
+    assert handoff.turns[2].metadata == {"handoff_agent": "kevin.r"}
+    assert handoff.channel == "telegram"
+
+
+def test_rasa_tracker_broken_lines_are_reported() -> None:
+    conversations, issues = read("rasa-tracker", FIXTURES / "trackers_broken.jsonl")
+    assert [c.conversation_id for c in conversations] == ["ok"]
+    assert [r.line for r in issues.records] == [2, 3]
+
+
+def test_rasa_sql_tracker_store_matches_the_json_export() -> None:
+    from_sql, issues = read("rasa-sql", FIXTURES / "tracker_store.db")
+    from_json, _ = read("rasa-tracker", FIXTURES / "trackers.jsonl")
+    assert len(issues) == 0
+    assert [c.model_dump(exclude={"metadata"}) for c in from_sql] == [c.model_dump(exclude={"metadata"}) for c in from_json]
+
+
+def test_rasa_sql_reports_a_file_that_is_not_a_tracker_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "other.db"
+    sqlite3.connect(db).execute("create table something (id integer)").connection.commit()
+    with pytest.raises(ValueError, match="no table 'events'"):
+        read("rasa-sql", db)
+    with pytest.raises(ValueError, match="not found"):
+        read("rasa-sql", tmp_path / "missing.db")
+
+
+def test_unknown_format_and_missing_file() -> None:
+    with pytest.raises(ValueError, match="unknown input format"):
+        read("xml", FIXTURES / "qa.csv")
+    with pytest.raises(ValueError, match="input file not found"):
+        read("csv", FIXTURES / "nope.csv")
+
+
+def test_import_sources_skips_duplicate_ids() -> None:
+    issues = IssueLog()
+    sources = [("jsonl", FIXTURES / "canonical.jsonl", None), ("jsonl", FIXTURES / "canonical.jsonl", None)]
+    conversations = list(import_sources(sources, issues))
+    assert [c.conversation_id for c in conversations] == ["c-1", "c-4"]
+    assert sum("duplicate conversation_id" in r.reason for r in issues.records) == 2
+
+
+def test_write_and_load_round_trip(tmp_path: Path) -> None:
+    conversations, _ = read("abcd", ABCD_SAMPLE)
+    out = tmp_path / "out.jsonl"
+    assert write_conversations(out, conversations) == 3
+    assert [c.model_dump() for c in load_conversations(out)] == [c.model_dump() for c in conversations]
+
+
+def test_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "data.jsonl"
+    target.write_text("old\n")
+
+    def broken():
+        yield Conversation(conversation_id="x")
+        raise RuntimeError("reader failed half-way")
+
+    with pytest.raises(RuntimeError):
+        write_conversations(target, broken())
+    assert target.read_text() == "old\n"
+    assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
+
+    with pytest.raises(KeyError):
+        with atomic_write(tmp_path / "new.txt") as handle:
+            handle.write("partial")
+            raise KeyError("boom")
+    assert not (tmp_path / "new.txt").exists()
