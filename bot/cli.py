@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("bot.knowledge.indexer", "build the knowledge index when data/knowledge changed"),
     "eval-kb": ("bot.knowledge.evaluate", "evaluate knowledge retrieval (and generation) on a QA set"),
     "data": ("bot.data.cli", "conversation data pipeline: import, redact, clean, label, split, export"),
+    "handoff": ("bot.handoff.cli", "human handoff: export agents' corrections as training data, list the queue"),
 }
 
 
