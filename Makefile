@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -22,8 +22,18 @@ envs: ## create or update both Python environments (no-op when the lock files di
 train: envs ## train the Rasa model if config.yml, domain.yml or data/ changed
 	@$(ML_PY) -m bot train
 
-run: train ## install what is missing, train what is missing, start the bot with a web chat
+run: train index ## install what is missing, train what is missing, start the bot with a web chat
 	@$(ML_PY) -m bot run
+
+index: envs ## build the knowledge index (models/knowledge) if data/knowledge changed
+	@$(ML_PY) -m bot index
+
+eval-kb: envs ## evaluate retrieval: make eval-kb DOCS=<folder|CSV id,text[,title]> QA=<CSV question,doc_ids[,answer]> OUT=<file.json> [GENERATE=1 LIMIT=200]
+	@if [ -z "$(DOCS)" ] || [ -z "$(QA)" ] || [ -z "$(OUT)" ]; then echo "make eval-kb: DOCS, QA and OUT are required: make eval-kb DOCS=<folder or CSV id,text[,title]> QA=<CSV question,doc_ids[,answer]> OUT=<file.json> [GENERATE=1 LIMIT=200]" >&2; exit 2; fi
+	@$(ML_PY) -m bot eval-kb --docs "$(DOCS)" --qa "$(QA)" --out "$(OUT)" $(if $(filter 1 yes true,$(GENERATE)),--generate --limit $(or $(LIMIT),200))
+
+bench-knowledge-retrieval: envs ## retrieval latency at 1k and 100k passages -> benchmarks/results/knowledge.json
+	@$(ML_PY) benchmarks/knowledge_retrieval.py
 
 validate: envs ## check the Rasa training data for inconsistencies
 	@$(RASA_ENV)/bin/rasa data validate --fail-on-warnings
