@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from bot.handoff.escalation import FALLBACK_INTENT, KNOWLEDGE_ACTION, intent_of
+from bot.handoff.escalation import ABSTAINED_SLOT, FALLBACK_INTENT, KNOWLEDGE_ACTION, intent_of
 
 Event = Mapping[str, Any]
 
@@ -23,7 +23,7 @@ def mask_id(value: str, mode: str) -> str:
     """A customer id as agents may see it.
 
     ``none`` shows it whole, ``full`` hides it, ``partial`` keeps the last four
-    characters (and a leading ``+`` of a phone number), e.g. ``+1•••••••0142``.
+    characters (and a leading ``+`` of a phone number), e.g. ``+•••••••0142``.
     """
     value = str(value or "")
     if mode == "none":
@@ -114,6 +114,7 @@ def knowledge_suggestion(events: Sequence[Event]) -> Optional[str]:
     """
     last_action: Optional[str] = None
     found: Optional[str] = None
+    plain_text_of_run = False  # the current candidate is the bot's text, not a draft from metadata
     for event in events:
         kind = event.get("event")
         if kind == "action":
@@ -123,11 +124,14 @@ def knowledge_suggestion(events: Sequence[Event]) -> Optional[str]:
             for key in ("suggested_reply", "draft", "answer"):
                 value = metadata.get(key)
                 if isinstance(value, str) and value.strip():
-                    found = value.strip()
+                    found, plain_text_of_run = value.strip(), False
                     break
             else:
                 if not metadata.get("abstained") and event.get("text"):
-                    found = str(event["text"])
+                    found, plain_text_of_run = str(event["text"]), True
+        elif kind == "slot" and event.get("name") == ABSTAINED_SLOT and event.get("value") and plain_text_of_run \
+                and last_action == KNOWLEDGE_ACTION:
+            found, plain_text_of_run = None, False  # that text was an abstention, not an answer
     return found
 
 
