@@ -68,7 +68,7 @@ class SubprocessRasaParser:
         if not texts:
             return []
         payload = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
-        env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "HF_HUB_OFFLINE": "1", "RASA_TELEMETRY_ENABLED": "false"}
         completed = subprocess.run(
             [str(self.python), "-m", "bot.data.rasa_worker", "--model", str(self.model)],
             input=payload, capture_output=True, text=True, timeout=self.timeout_s, cwd=paths.ROOT, env=env,
