@@ -67,7 +67,7 @@ class FakeApi:
             try:
                 app = web.Application(client_max_size=4 * 1024 * 1024)
                 self.routes(app)
-                self._runner = web.AppRunner(app)
+                self._runner = web.AppRunner(app, shutdown_timeout=1.0)
                 loop.run_until_complete(self._runner.setup())
                 site = web.TCPSite(self._runner, "127.0.0.1", 0)
                 loop.run_until_complete(site.start())
@@ -78,7 +78,6 @@ class FakeApi:
                 return
             started.set()
             loop.run_forever()
-            loop.run_until_complete(self._runner.cleanup())
             loop.close()
 
         self._thread = threading.Thread(target=serve, name=type(self).__name__, daemon=True)
@@ -89,7 +88,8 @@ class FakeApi:
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
+        if self._loop is not None and self._thread is not None and self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(30)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(30)
 

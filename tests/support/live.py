@@ -49,6 +49,10 @@ class LiveBot:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     action: Optional[launcher.ServiceProcess] = None
     rasa: Optional[launcher.ServiceProcess] = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """Extra environment of both servers (channel secrets, fake API base URLs)."""
+    credentials: Optional[Path] = None
+    """A credentials.yml other than the project's."""
 
     @property
     def base_url(self) -> str:
@@ -57,13 +61,14 @@ class LiveBot:
     def start(self) -> "LiveBot":
         model = ensure_trained()
         log_dir = self.workdir / "log"
-        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir)}
+        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir), **self.extra_env}
         endpoints = launcher.write_endpoints(
             self.workdir / "endpoints.yml", f"http://127.0.0.1:{self.action_port}/webhook",
             self.workdir / "tracker.db")
         self.action = launcher.action_server(self.action_port, log_dir, env=env)
         self.rasa = launcher.rasa_server(self.rasa_port, model, log_dir, endpoints=endpoints,
-                                         auth_token=self.token, env=env)
+                                         auth_token=self.token, env=env,
+                                         **({"credentials": self.credentials} if self.credentials else {}))
         self.action.start()
         self.action.wait_healthy()
         self.rasa.start()
