@@ -60,8 +60,9 @@ class CleaningConfig:
     language_candidates: List[str] = field(default_factory=lambda: list(DEFAULT_LANGUAGE_CANDIDATES))
     language_min_chars: int = 20
     """Shorter customer text is not classified and the conversation is kept."""
-    language_high_accuracy: bool = False
-    """lingua's high-accuracy mode: better on very short texts, but ~12 s to load instead of ~0.5 s."""
+    language_high_accuracy: bool = True
+    """lingua's high-accuracy mode. The low-accuracy mode loads in ~0.5 s instead of ~14 s but called
+    short English chat messages German or Portuguese ("hi, where is my order? thanks!")."""
     exact_dedupe: bool = True
     near_duplicate_threshold: Optional[float] = 0.9
     """Jaccard similarity of word 3-gram shingles; ``None`` disables near-duplicate removal."""

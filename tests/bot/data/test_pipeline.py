@@ -88,7 +88,8 @@ def test_run_writes_every_output_without_raw_personal_data(tmp_path: Path) -> No
     assert report["cleaning"]["turns_dropped"]["system"] == 9
     assert report["labelling"]["labelled_by_model"] >= 1 and report["labelling"]["low_confidence"] >= 1
     nlu = yaml.safe_load((out / "nlu.yml").read_text())
-    assert [item["intent"] for item in nlu["nlu"]] == ["order_status"]
+    # tracker labels are kept (complaint at 0.55 is under min_confidence); the model adds order_status
+    assert [item["intent"] for item in nlu["nlu"]] == ["order_status", "request_human", "thanks"]
 
     card = (out / "DATASET_CARD.md").read_text()
     for heading in ("## Splits", "## Labelled customer turns per intent", "## Redaction", "## Cleaning", "## Pipeline configuration"):
