@@ -37,7 +37,10 @@ class Embedder:
 
         self.name = name
         self._model = SentenceTransformer(model_path, device="cpu")
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )  # renamed in sentence-transformers 6
+        self.dimension = int(get_dimension())
         self._encode_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> "np.ndarray":

@@ -225,6 +225,11 @@ class HybridRetriever:
             raise ValueError(
                 f"passages ({len(passages)}), vectors ({vectors.shape[0]}) and index ({index.ntotal}) differ in size"
             )
+        import faiss
+
+        # One OpenMP thread: single-query searches are faster without thread start-up,
+        # and concurrent requests already use the cores (process-wide setting).
+        faiss.omp_set_num_threads(1)
         self.passages = list(passages)
         self.vectors = vectors
         self.index = index
