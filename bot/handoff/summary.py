@@ -96,12 +96,14 @@ def summarize(history: Sequence[Mapping[str, Any]], slots: Optional[Mapping[str,
 
 
 def last_bot_answer(history: Sequence[Mapping[str, Any]]) -> Optional[tuple[str, str]]:
-    """The latest (customer question, bot answer) pair of the conversation, if any."""
-    for index in range(len(history) - 1, -1, -1):
-        if history[index]["role"] == "bot":
-            question = next((history[j]["text"] for j in range(index - 1, -1, -1)
-                             if history[j]["role"] == "customer"), "")
-            return question, history[index]["text"]
+    """The latest (customer question, bot answer) pair: a customer message and the bot's first reply to it.
+
+    The first reply is the answer; what follows it in the same turn (an offer of a person, "anything
+    else?") is not.
+    """
+    for index in range(len(history) - 2, -1, -1):
+        if history[index]["role"] == "customer" and history[index + 1]["role"] == "bot":
+            return history[index]["text"], history[index + 1]["text"]
     return None
 
 

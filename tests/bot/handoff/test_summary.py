@@ -37,6 +37,10 @@ def test_last_messages_and_roles() -> None:
     info = briefing(events, {}, last_messages=3)
     assert [t["role"] for t in info.last_messages] == ["bot", "customer", "agent"]
     assert last_bot_answer(turns(conversation())) == ("can you ship to Mexico?", "I'm not sure about that one.")
+    offered = [{"role": "customer", "text": "q"}, {"role": "bot", "text": "answer"},
+               {"role": "bot", "text": "Would you like a person?"}, {"role": "customer", "text": "yes"}]
+    assert last_bot_answer(offered) == ("q", "answer")
+    assert last_bot_answer([{"role": "customer", "text": "person please"}]) is None
 
 
 def test_suggestion_is_what_the_knowledge_action_would_have_said() -> None:
