@@ -44,12 +44,16 @@ def test_rules_stay_quiet(policy, text: str, intent: str) -> None:
     assert reason(policy, turn(text, intent)) is None
 
 
-def test_two_fallbacks_in_a_row(policy) -> None:
+def test_three_fallbacks_in_a_row(policy) -> None:
+    """The second misunderstanding offers a person (actions/fallback.py); the third hands off."""
     once = turn("blorp", "nlu_fallback", action("action_handle_fallback"))
+    twice = once + turn("zzzt", "nlu_fallback", action("action_handle_fallback"))
     assert reason(policy, once) is None
-    assert reason(policy, once + turn("zzzt", "nlu_fallback")) == "repeated_fallback"
+    assert reason(policy, twice) is None
+    assert reason(policy, twice + turn("qwop", "nlu_fallback")) == "repeated_fallback"
     # an understood message in between resets the count
-    assert reason(policy, once + turn("hi", "greet", action("utter_greet")) + turn("zzzt", "nlu_fallback")) is None
+    assert reason(policy, once + turn("hi", "greet", action("utter_greet")) + turn("zzzt", "nlu_fallback")
+                  + turn("qwop", "nlu_fallback")) is None
 
 
 def test_two_abstentions_in_a_row(policy) -> None:
@@ -64,11 +68,11 @@ def test_two_abstentions_in_a_row(policy) -> None:
 
 
 def test_counters_restart_after_a_handoff(policy) -> None:
-    events = turn("blorp", "nlu_fallback") + turn("zzzt", "nlu_fallback", action("action_handoff"),
-                                                    slot("handoff_active", False))
+    fallback = turn("blorp", "nlu_fallback")
+    events = fallback * 3 + [action("action_handoff"), slot("handoff_active", False)]
     assert reason(policy, events) is None
-    assert reason(policy, events + turn("grr", "nlu_fallback")) is None
-    assert reason(policy, events + turn("grr", "nlu_fallback") + turn("hm", "nlu_fallback")) == "repeated_fallback"
+    assert reason(policy, events + fallback * 2) is None
+    assert reason(policy, events + fallback * 3) == "repeated_fallback"
 
 
 def test_message_rules_look_at_the_latest_message_only(policy) -> None:
