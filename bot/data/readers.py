@@ -15,8 +15,8 @@ Formats (``FORMATS``):
 
 Rasa events: ``user`` events become customer turns (with the intent Rasa predicted);
 ``bot`` events become bot turns, except those whose ``metadata`` holds ``handoff_agent``:
-a human agent's message relayed through the bot, which becomes an ``agent`` turn with
-``metadata.handoff_agent`` kept. Other events (actions, slots) are ignored.
+a human agent's message relayed through the bot (how :mod:`bot.handoff` stores them), which
+becomes an ``agent`` turn with ``metadata.handoff_agent`` (and ``handoff_id``) kept. Other events (actions, slots) are ignored.
 
 Every reader yields valid conversations and records each skipped row in an
 :class:`~bot.data.storage.IssueLog` with file, line (or record number) and reason.
@@ -330,7 +330,10 @@ def events_to_conversation(
             metadata = event.get("metadata") or {}
             agent = metadata.get("handoff_agent")
             if agent:
-                turns.append(Turn(role="agent", text=text, timestamp=timestamp, metadata={"handoff_agent": str(agent)}))
+                kept = {"handoff_agent": str(agent)}
+                if metadata.get("handoff_id") is not None:
+                    kept["handoff_id"] = str(metadata["handoff_id"])
+                turns.append(Turn(role="agent", text=text, timestamp=timestamp, metadata=kept))
             else:
                 turns.append(Turn(role="bot", text=text, timestamp=timestamp))
     return Conversation(

@@ -54,7 +54,7 @@ PLACEHOLDER_RE = re.compile(r"<(?:%s)_\d+>" % "|".join(ENTITY_TYPES))
 
 SAFE_METADATA_KEYS = frozenset(
     {"source", "format", "flow", "subflow", "abcd_split", "abcd_speaker", "label_source", "system",
-     "source_line", "handoff_agent", "original_conversation_id"}
+     "source_line", "handoff_agent", "handoff_id", "language", "needs_review"}
 )
 
 
