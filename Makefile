@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -19,7 +19,7 @@ envs: ## create or update both Python environments (no-op when the lock files di
 	@scripts/ensure-env.sh rasa
 	@scripts/ensure-env.sh ml
 
-train: envs ## train the Rasa model if config.yml, domain.yml or data/ changed
+train: envs encoder ## train the Rasa model if config.yml, domain.yml or data/ changed
 	@$(ML_PY) -m bot train
 
 run: train index ## install what is missing, train what is missing, start the bot with a web chat
@@ -34,6 +34,13 @@ eval-kb: envs ## evaluate retrieval: make eval-kb DOCS=<folder|CSV id,text[,titl
 
 bench-knowledge-retrieval: envs ## retrieval latency at 1k and 100k passages -> benchmarks/results/knowledge.json
 	@$(ML_PY) benchmarks/knowledge_retrieval.py
+
+encoder: envs ## export the MiniLM sentence encoder to ONNX (models/onnx) unless the export is up to date
+	@$(ML_PY) -m bot export-encoder
+
+eval-nlu: envs encoder ## train config.yml's NLU pipeline on TRAIN, evaluate on TEST: make eval-nlu TRAIN=<CSV text,label> TEST=<CSV text,label> OUT=<file.json>
+	@if [ -z "$(TRAIN)" ] || [ -z "$(TEST)" ] || [ -z "$(OUT)" ]; then echo "make eval-nlu: TRAIN, TEST and OUT are required: make eval-nlu TRAIN=<CSV text,label> TEST=<CSV text,label> OUT=<file.json>" >&2; exit 2; fi
+	@$(RASA_PY) -m bot eval-nlu --train "$(TRAIN)" --test "$(TEST)" --out "$(OUT)"
 
 validate: envs ## check the Rasa training data for inconsistencies
 	@$(RASA_ENV)/bin/rasa data validate --fail-on-warnings
