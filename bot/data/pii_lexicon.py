@@ -131,7 +131,8 @@ STREET_SUFFIXES: tuple[str, ...] = (
     "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
     "court", "ct", "way", "place", "pl", "terrace", "ter", "circle", "cir", "parkway", "pkwy", "highway",
     "hwy", "square", "sq", "trail", "trl", "crescent", "cres", "plaza", "loop", "pike", "alley", "row",
-    "broadway", "expressway", "freeway",
+    "broadway", "expressway", "freeway", "quay", "walk", "mews", "gardens", "grove", "heights", "crossing",
+    "esplanade", "wharf", "landing",
 )
 
 STATES: tuple[str, ...] = tuple(

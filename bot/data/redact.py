@@ -81,9 +81,24 @@ class Detection:
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
 
+_DOT = r"\s*(?:\.|\(dot\)|\[dot\]|\bdot\b)\s*"
+_SPELLED_EMAIL_RE = re.compile(
+    rf"\b(?P<local>[A-Za-z0-9_+-]+(?:{_DOT}[A-Za-z0-9_+-]+)*)\s*(?:\(at\)|\[at\]|\bat\b)\s*"
+    rf"[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?:com|net|org|edu|gov|io|co|ca|uk|de|fr|us|info|me|biz)\b",
+    re.I,
+)
+
+
 def find_emails(text: str) -> List[Detection]:
-    """E-mail addresses."""
-    return [Detection(m.start(), m.end(), "EMAIL", m.group().lower(), True, "email") for m in _EMAIL_RE.finditer(text)]
+    """E-mail addresses, also spelled out ("jane dot doe at gmail dot com")."""
+    found = [Detection(m.start(), m.end(), "EMAIL", m.group().lower(), True, "email") for m in _EMAIL_RE.finditer(text)]
+    for m in _SPELLED_EMAIL_RE.finditer(text):
+        if m.group("local").lower() in lex.COMMON_WORDS:
+            continue  # "look at gmail dot com"
+        key = re.sub(r"\s*(?:\(dot\)|\[dot\]|\bdot\b)\s*", ".", m.group().lower())
+        key = re.sub(r"\s*(?:\(at\)|\[at\]|\bat\b)\s*", "@", key).replace(" ", "")
+        found.append(Detection(m.start(), m.end(), "EMAIL", key, True, "email-spelled"))
+    return found
 
 
 def luhn_valid(digits: str) -> bool:
@@ -161,8 +176,12 @@ def find_phones(text: str, region: str = "US") -> List[Detection]:
     import phonenumbers
 
     found = []
-    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+    # "0044 20 ..." (the European international prefix): same length with "+", so offsets hold
+    scan = re.sub(r"(?<![\d+])00(?=[1-9]\d)", " +", text)
+    for match in phonenumbers.PhoneNumberMatcher(scan, region, leniency=phonenumbers.Leniency.POSSIBLE):
         start, end = match.start, match.end
+        if scan[start] == "+" and start > 0 and scan[start - 1] == " " and text[start - 1:start + 1] == "00":
+            start -= 1
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             continue  # part of a longer token such as a tracking number
         raw = match.raw_string
@@ -211,6 +230,9 @@ def find_identifiers(text: str, previous_text: str = "") -> List[Detection]:
         has_digit = any(c.isdigit() for c in value)
         if value.lower() in lex.COMMON_WORDS or (not has_digit and not _USERNAME_CUE_RE.search(match.group())):
             continue
+        separated = re.search(r"(?:\bis|\bwas|[:=#])\s*$", text[match.start():match.start("value")], re.I)
+        if not has_digit and not re.search(r"[._]", value) and not separated:
+            continue  # "login code", "username field": a plain word needs "is" or ":" before it
         start = match.start("value")
         found.append(Detection(start, start + len(value), "ACCOUNT_ID", value.lower(), True, "account-context"))
     # A message that is nothing but an identifier ("cminh730", "7916676427").
@@ -236,14 +258,21 @@ _STREET_WORD = r"(?:\d{1,3}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)"
 _UNIT = r"(?:,?\s*(?:apt|apartment|unit|suite|ste|fl|floor|room|rm|#)\.?\s*#?\s*(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]\b))"
 _CITY = r"(?:[A-Za-z][A-Za-z.'-]*\s+){0,2}[A-Za-z][A-Za-z.'-]*"
 _STATE_ZIP = rf"(?:(?:{_STATE}|{_STATE_NAME})\.?,?\s+{_ZIP}|(?-i:(?:{_STATE}))\b\.?(?:,?\s+{_ZIP})?|(?:{_STATE_NAME})\b)"
+_UK_POSTCODE = r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})"
+_LEADING_UNIT = r"(?:(?:flat|apt|apartment|unit|suite)\.?\s*#?\s*[A-Za-z0-9-]{1,5},?\s+)?"
 _STREET_RE = re.compile(
-    rf"\b(?P<number>\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?)\s+(?P<name>(?:{_DIRECTION}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?)"
-    rf"(?:{_SUFFIX})\b\.?(?:\s+{_DIRECTION}(?![A-Za-z]))?{_UNIT}?"
-    rf"(?P<city>,?\s+{_CITY},?\s+{_STATE_ZIP}(?![A-Za-z0-9]))?",
+    rf"(?:\b{_LEADING_UNIT})?\b(?P<number>\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?)\s+"
+    rf"(?:(?P<name>(?:{_DIRECTION}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?)(?:{_SUFFIX})|Broadway)\b\.?"
+    rf"(?:\s+{_DIRECTION}(?![A-Za-z]))?{_UNIT}?"
+    rf"(?P<city>,?\s+{_CITY},?\s+(?:{_STATE_ZIP}|{_UK_POSTCODE})(?![A-Za-z0-9]))?",
     re.I,
 )
 _CITY_STATE_ZIP_RE = re.compile(rf"\b{_CITY},\s*(?:{_STATE}|{_STATE_NAME})\.?\s+{_ZIP}\b", re.I)
-_PO_BOX_RE = re.compile(r"\bP\.?\s?O\.?\s*Box\s+\d{1,6}\b", re.I)
+_PO_BOX_RE = re.compile(
+    rf"\b(?:P\.?\s?O\.?\s*Box|(?:RR|R\.R\.|HC|rural\s+route)\s*\d{{1,4}}\s+box)\s+\d{{1,6}}\b"
+    rf"(?:,?\s+{_CITY},?\s+{_STATE_ZIP}(?![A-Za-z0-9]))?",
+    re.I,
+)
 
 
 def _trim_leading_stopwords(text: str, start: int, end: int) -> int:
@@ -258,7 +287,7 @@ def find_addresses(text: str) -> List[Detection]:
     """Street addresses, "City, ST ZIP" and PO boxes."""
     found = []
     for match in _STREET_RE.finditer(text):
-        words = re.findall(r"[A-Za-z']+", match.group("name"))
+        words = re.findall(r"[A-Za-z']+", match.group("name") or "")
         if any(w.lower() in lex.ADDRESS_STOPWORDS for w in words):
             continue
         found.append(Detection(match.start(), match.end(), "ADDRESS", _address_key(match.group()), True, "street"))
@@ -276,9 +305,22 @@ def _address_key(value: str) -> str:
 
 _NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*"
 _TITLE_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?P<first>[A-Z][A-Za-z'-]+)(?:\s+(?P<last>[A-Z][A-Za-z'-]+))?")
+_LOWER_TITLE_RE = re.compile(r"\b(?:mr|mrs|ms|miss|dr)\.?\s+(?P<name>[a-z][a-z'-]+)\b")
+_SIGN_OFF_RE = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:yours|best|regards|kind\s+regards|best\s+regards|cheers|sincerely|thanks|thank\s+you|signed|"
+    r"many\s+thanks)\s*,\s*(?=[A-Z])",
+    re.I,
+)
+PRODUCT_NOUNS = frozenset(
+    """boots boot shoes shoe sneakers sandals heels loafers dress dresses coat coats jacket jackets tote totes bag bags
+    backpack wallet jeans pants trousers shorts skirt shirt shirts tee blouse sweater cardigan hoodie scarf hat cap
+    beanie gloves socks belt watch sunglasses collection line range style fit model edition sheets towels duvet
+    pillow blanket throw""".split()
+)
+"""Words after a given name that make it a product ("the Jackson boots", "the Taylor dress")."""
 _STRONG_CUE_RE = re.compile(
     r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|full\s+name(?:\s+is|\s*:)?|call\s+me|signed\s+by|"
-    r"under\s+the\s+name(?:\s+of)?)\s*,?\s+",
+    r"under\s+the\s+name(?:\s+of)?|contact(?:\s+person)?\s*:|recipient\s*:|attn\.?\s*:?|attention\s*:|c/o)\s*,?\s+",
     re.I,
 )
 _CUE_RE = re.compile(
@@ -320,12 +362,24 @@ def find_persons(text: str) -> List[Detection]:
         surface = text[tokens[first].start():stop]
         if _is_brand(text, tokens[first].start(), stop):
             return
+        following = re.match(r"\s+([A-Za-z]+)", text[stop:])
+        if following and following.group(1).lower() in PRODUCT_NOUNS:
+            return
         key = re.sub(r"\s+", " ", surface.lower())
         found.append(Detection(start, stop, "PERSON", key, True, recogniser))
 
     for match in _TITLE_RE.finditer(text):
         last = match.end("last") if match.group("last") and match.group("last").lower() not in lex.COMMON_WORDS else match.end("first")
         found.append(Detection(match.start(), last, "PERSON", re.sub(r"\s+", " ", text[match.start("first"):last].lower()), True, "title"))
+
+    for match in _LOWER_TITLE_RE.finditer(text):
+        name = match.group("name")
+        if name in lex.SURNAMES or name in lex.FIRST_NAMES:
+            found.append(Detection(match.start(), match.end(), "PERSON", name, True, "title-lower"))
+    for cue in _SIGN_OFF_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is not None and tokens[index].group().lower() not in lex.COMMON_WORDS:
+            add(index, _name_tail(tokens, index, any_case=False), "sign-off")
 
     for cue_re, strong in ((_STRONG_CUE_RE, True), (_CUE_RE, False)):
         for cue in cue_re.finditer(text):

@@ -31,7 +31,7 @@ def test_eval_set_is_big_enough_and_covers_every_type() -> None:
             assert row["text"][span["start"]:span["end"]] == span["text"]
 
 
-@pytest.mark.parametrize("group", [None, "heldout"])
+@pytest.mark.parametrize("group", [None, "heldout", "heldout2"])
 def test_precision_and_recall_meet_the_goals(redactor: Redactor, group: str | None) -> None:
     result = evaluate(redactor, load_eval(EVAL, [group] if group else None))
     result.pop("_errors")
