@@ -23,6 +23,7 @@ class FakeTelegram(FakeApi):
         self._message_id = 0
         self._updates: List[Dict[str, Any]] = []
         self._updates_changed: "asyncio.Condition | None" = None
+        self._closing = False
 
     def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
@@ -37,6 +38,18 @@ class FakeTelegram(FakeApi):
 
         assert self._loop is not None
         asyncio.run_coroutine_threadsafe(add(), self._loop).result(10)
+
+    def stop(self) -> None:
+        """Answer the waiting long polls first, so the server shuts down without pending requests."""
+        async def release() -> None:
+            condition = self._condition_for_updates()
+            async with condition:
+                self._closing = True
+                condition.notify_all()
+
+        if self._loop is not None:
+            asyncio.run_coroutine_threadsafe(release(), self._loop).result(10)
+        super().stop()
 
     def _condition_for_updates(self) -> asyncio.Condition:
         if self._updates_changed is None:
@@ -81,7 +94,7 @@ class FakeTelegram(FakeApi):
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates and timeout > 0:
                 try:
-                    await asyncio.wait_for(condition.wait_for(lambda: bool(self._updates)), timeout)
+                    await asyncio.wait_for(condition.wait_for(lambda: bool(self._updates) or self._closing), timeout)
                 except asyncio.TimeoutError:
                     pass
             return list(self._updates)
