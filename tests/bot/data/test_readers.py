@@ -171,3 +171,39 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
             handle.write("partial")
             raise KeyError("boom")
     assert not (tmp_path / "new.txt").exists()
+
+
+def test_rasa_sql_reads_a_postgresql_tracker_store() -> None:
+    """The same events in PostgreSQL (running on these machines and in CI) read through a SQLAlchemy URL."""
+    import sqlite3
+    import uuid
+
+    sa = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg2")
+    url = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+    engine = sa.create_engine(url)
+    try:
+        engine.connect().close()
+    except sa.exc.OperationalError:
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    table = f"events_{uuid.uuid4().hex[:8]}"
+    rows = sqlite3.connect(FIXTURES / "tracker_store.db").execute(
+        "select id, sender_id, type_name, timestamp, intent_name, action_name, data from events").fetchall()
+    metadata = sa.MetaData()
+    events = sa.Table(
+        table, metadata,
+        sa.Column("id", sa.Integer, primary_key=True), sa.Column("sender_id", sa.String(255)),
+        sa.Column("type_name", sa.String(255)), sa.Column("timestamp", sa.Float),
+        sa.Column("intent_name", sa.String(255)), sa.Column("action_name", sa.String(255)), sa.Column("data", sa.Text),
+    )
+    metadata.create_all(engine)
+    try:
+        with engine.begin() as connection:
+            connection.execute(events.insert(), [dict(zip(["id", "sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"], r)) for r in rows])
+        from_pg, issues = read("rasa-sql", url, table=table)
+        from_sqlite, _ = read("rasa-sql", FIXTURES / "tracker_store.db")
+        assert len(issues) == 0
+        assert [c.model_dump(exclude={"metadata"}) for c in from_pg] == [c.model_dump(exclude={"metadata"}) for c in from_sqlite]
+    finally:
+        metadata.drop_all(engine)
+        engine.dispose()
