@@ -55,6 +55,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
             "dense_weight": defaults.dense_weight,
             "sparse_weight": defaults.sparse_weight,
             "calibration_folds": defaults.calibration_folds,
+            "novelty_quantile": defaults.novelty_quantile,
+            "novelty_softness": defaults.novelty_softness,
             "max_iter": defaults.max_iter,
             "random_state": defaults.random_state,
             "ranking_length": LABEL_RANKING_LENGTH,
@@ -75,6 +77,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
                 dense_weight=float(self.component_config["dense_weight"]),
                 sparse_weight=float(self.component_config["sparse_weight"]),
                 calibration_folds=int(self.component_config["calibration_folds"]),
+                novelty_quantile=float(self.component_config["novelty_quantile"]),
+                novelty_softness=float(self.component_config["novelty_softness"]),
                 max_iter=int(self.component_config["max_iter"]),
                 random_state=int(self.component_config["random_state"]),
             )

@@ -90,6 +90,8 @@ class OnnxSentenceEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = num_threads
         options.inter_op_num_threads = 1
+        # no busy-waiting worker threads: the Rasa server shares few cores with the action server
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = onnxruntime.InferenceSession(
             str(self.model_dir / MODEL_FILE), options, providers=["CPUExecutionProvider"]

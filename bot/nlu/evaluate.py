@@ -258,8 +258,8 @@ def evaluate(train_csv: Path, test_csv: Path, config_path: Path = paths.CONFIG_Y
         folder = keep_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         config_file, nlu_file = write_project(folder, train, mapping, language, pipeline)
-        model_path, train_seconds = _train(config_file, nlu_file, folder / "models")
-        predicted, top, latencies = _predict(model_path, [e.text for e in test], back)
+        model_path, train_seconds = train_model(config_file, nlu_file, folder / "models")
+        predicted, top, latencies = predict(model_path, [e.text for e in test], back)
 
     truth = [e.label for e in test]
     report = {
@@ -284,7 +284,8 @@ def evaluate(train_csv: Path, test_csv: Path, config_path: Path = paths.CONFIG_Y
     return report
 
 
-def _train(config_file: Path, nlu_file: Path, out_dir: Path) -> Tuple[Path, float]:
+def train_model(config_file: Path, nlu_file: Path, out_dir: Path) -> Tuple[Path, float]:
+    """Train NLU only with Rasa; returns the model archive and the wall-clock seconds."""
     from rasa.model_training import train_nlu
 
     started = time.perf_counter()
@@ -296,8 +297,13 @@ def _train(config_file: Path, nlu_file: Path, out_dir: Path) -> Tuple[Path, floa
     return Path(model), seconds
 
 
-def _predict(model_path: Path, texts: Sequence[str], back: Dict[str, str]) -> Tuple[List[str], List[str], List[float]]:
-    """Parse each text with the trained model, one message at a time like the server does."""
+def predict(model_path: Path, texts: Sequence[str], back: Dict[str, str]) -> Tuple[List[str], List[str], List[float]]:
+    """Parse each text with the trained model, one message at a time like the server does.
+
+    Returns:
+        The decided label (or ``nlu_fallback``), the classifier's top label before any
+        fallback, and the milliseconds each parse took.
+    """
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
@@ -316,6 +322,16 @@ def _predict(model_path: Path, texts: Sequence[str], back: Dict[str, str]) -> Tu
 
     asyncio.run(parse_all())
     return predicted, top, latencies
+
+
+def _quiet_rasa(verbose: bool) -> None:
+    """Keep Rasa at WARNING: its debug log prints every parsed message text."""
+    from rasa.utils.log_utils import configure_structlog
+
+    level = logging.DEBUG if verbose else logging.WARNING
+    configure_structlog(level)
+    for name in ("rasa", "tensorflow", "absl"):
+        logging.getLogger(name).setLevel(level)
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -350,6 +366,7 @@ def run(args: argparse.Namespace) -> int:
         except ImportError:
             print("eval-nlu needs the Rasa environment: .venv/rasa/bin/python -m bot eval-nlu ... (or make eval-nlu)", file=sys.stderr)
             return 2
+    _quiet_rasa(verbose=bool(getattr(args, "verbose", False)))
     try:
         report = evaluate(args.train, args.test, args.config, args.keep_dir)
     except EvalDataError as error:

@@ -36,6 +36,8 @@ class ModelConfig:
     dense_weight: float = 1.0
     sparse_weight: float = 0.5
     calibration_folds: int = 3
+    novelty_quantile: float = 0.005
+    novelty_softness: float = 0.05
     max_iter: int = 2000
     random_state: int = 42
 
@@ -51,6 +53,10 @@ class ModelConfig:
             raise ValueError("dense_weight and sparse_weight cannot both be 0")
         if self.calibration_folds != 0 and self.calibration_folds < 2:
             raise ValueError(f"calibration_folds must be 0 (off) or >= 2, got {self.calibration_folds}")
+        if not 0.0 <= self.novelty_quantile < 0.5:
+            raise ValueError(f"novelty_quantile must be in [0, 0.5) (0 = off), got {self.novelty_quantile}")
+        if not self.novelty_softness > 0:
+            raise ValueError(f"novelty_softness must be > 0, got {self.novelty_softness}")
         if self.max_iter < 1:
             raise ValueError(f"max_iter must be >= 1, got {self.max_iter}")
 
@@ -70,6 +76,8 @@ class DenseSparseModel:
     dense_dim: int = 0
     sparse_dims: List[int] = field(default_factory=list)
     temperature: float = 1.0
+    train_dense: Optional[np.ndarray] = None
+    novelty_similarity: Optional[float] = None
 
     # ----------------------------------------------------------------- features
     def _features(self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) -> sp.csr_matrix:
@@ -80,8 +88,7 @@ class DenseSparseModel:
                     f"expected dense features of width {self.dense_dim}, got "
                     f"{None if dense is None else dense.shape[1]}: the NLU pipeline changed since training"
                 )
-            norms = np.linalg.norm(dense, axis=1, keepdims=True)
-            blocks.append(sp.csr_matrix(dense / np.maximum(norms, _EPS) * self.config.dense_weight))
+            blocks.append(sp.csr_matrix(_unit_rows(dense) * self.config.dense_weight))
         if self.sparse_dims:
             widths = [block.shape[1] for block in sparse or []]
             if widths != list(self.sparse_dims):
@@ -141,6 +148,7 @@ class DenseSparseModel:
             return LinearSVC(C=self.config.C, max_iter=self.config.max_iter, random_state=self.config.random_state)
 
         self.temperature = self._fit_temperature(X, y, classes, svm)
+        self._fit_novelty(dense if use_dense else None)
         final = svm().fit(X, y)
         self.classes = final.classes_.astype(str)
         self.coef = np.asarray(final.coef_, dtype=np.float32)
@@ -173,6 +181,27 @@ class DenseSparseModel:
         truth = np.searchsorted(classes, y)
         return fit_temperature(scores, truth)
 
+    def _fit_novelty(self, dense: Optional[np.ndarray]) -> None:
+        """Keep the normalised training embeddings and the similarity below which a message is novel."""
+        self.train_dense, self.novelty_similarity = None, None
+        if dense is None or self.config.novelty_quantile == 0 or dense.shape[0] < 2:
+            return
+        unit = _unit_rows(dense).astype(np.float32)
+        nearest = np.empty(len(unit), dtype=np.float32)
+        for start in range(0, len(unit), 1024):
+            block = unit[start : start + 1024] @ unit.T
+            block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf  # leave one out
+            nearest[start : start + len(block)] = block.max(axis=1)
+        self.train_dense = unit.astype(np.float16)
+        self.novelty_similarity = float(np.quantile(nearest, self.config.novelty_quantile))
+
+    def novelty_factors(self, dense: Optional[np.ndarray]) -> np.ndarray:
+        """Per-message factor in (0, 1] applied to the confidences (1 = like the training data)."""
+        if self.train_dense is None or self.novelty_similarity is None or dense is None:
+            return np.ones(0 if dense is None else dense.shape[0])
+        similarity = (_unit_rows(dense).astype(np.float32) @ self.train_dense.T.astype(np.float32)).max(axis=1)
+        return np.minimum(1.0, np.exp((similarity - self.novelty_similarity) / self.config.novelty_softness))
+
     # ------------------------------------------------------------------ predict
     def predict_proba(self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) -> np.ndarray:
         """Confidences ``[n, n_classes]`` in the order of ``self.classes``."""
@@ -180,7 +209,10 @@ class DenseSparseModel:
             raise RuntimeError("the model is not trained")
         X = self._features(dense, sparse)
         scores = np.asarray(X @ self.coef.T.astype(np.float64)) + self.intercept
-        return softmax(scores / self.temperature)
+        probabilities = softmax(scores / self.temperature)
+        if self.train_dense is not None and self.dense_dim:
+            probabilities *= self.novelty_factors(dense)[:, np.newaxis]
+        return probabilities
 
     # ------------------------------------------------------------------ persist
     def save(self, folder: Path) -> None:
@@ -191,12 +223,15 @@ class DenseSparseModel:
         arrays = {"coef": self.coef, "intercept": self.intercept, "classes": np.asarray(self.classes, dtype=str)}
         if self.idf is not None:
             arrays["idf"] = self.idf
+        if self.train_dense is not None:
+            arrays["train_dense"] = self.train_dense
         np.savez(folder / self.ARRAYS, **arrays)
         meta = {
             "config": self.config.__dict__,
             "dense_dim": self.dense_dim,
             "sparse_dims": self.sparse_dims,
             "temperature": self.temperature,
+            "novelty_similarity": self.novelty_similarity,
         }
         (folder / self.JSON).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
@@ -214,6 +249,8 @@ class DenseSparseModel:
                 dense_dim=int(meta["dense_dim"]),
                 sparse_dims=[int(width) for width in meta["sparse_dims"]],
                 temperature=float(meta["temperature"]),
+                train_dense=arrays["train_dense"] if "train_dense" in arrays.files else None,
+                novelty_similarity=meta.get("novelty_similarity"),
             )
 
 
@@ -243,6 +280,10 @@ def fit_temperature(scores: np.ndarray, truth: np.ndarray, low: float = 0.01, hi
             a, c = c, d
             d = a + ratio * (b - a)
     return float(np.exp((a + b) / 2))
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), _EPS)
 
 
 def _tfidf(counts: sp.spmatrix, idf: np.ndarray) -> sp.csr_matrix:
