@@ -14,7 +14,7 @@ import pytest
 
 from bot import paths
 from bot.data.label import (
-    Prediction, SubprocessRasaParser, auto_label, domain_intents, export_review_csv, import_review_csv,
+    HttpRasaParser, Prediction, SubprocessRasaParser, auto_label, domain_intents, export_review_csv, import_review_csv,
     training_examples, write_nlu_yaml,
 )
 from bot.data.schema import Conversation, Turn
@@ -172,24 +172,68 @@ policies: []
 """
 
 
-@needs_rasa
-@pytest.mark.slow
-def test_subprocess_parser_labels_with_a_real_rasa_model(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real Rasa NLU model trained on a dozen examples (about a minute on 2 cores)."""
+    folder = tmp_path_factory.mktemp("tiny-rasa")
     examples = {
         "order_status": ["where is my order", "has my order shipped", "order status please", "track my order",
                          "when will my order arrive", "is my order on the way"],
         "return_item": ["i want to return my shoes", "how do i return this", "return an item", "send it back for a refund",
                         "start a return", "i need to return a jacket"],
     }
-    write_nlu_yaml(examples, tmp_path / "nlu.yml")
-    (tmp_path / "config.yml").write_text(NLU_CONFIG)
+    write_nlu_yaml(examples, folder / "nlu.yml")
+    (folder / "config.yml").write_text(NLU_CONFIG)
     trained = subprocess.run(
         [str(paths.rasa_executable()), "train", "nlu", "--nlu", "nlu.yml", "--config", "config.yml", "--out", "models",
          "--fixed-model-name", "tiny"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, env=RASA_ENV,
+        cwd=folder, capture_output=True, text=True, timeout=600, env=RASA_ENV,
     )
     assert trained.returncode == 0, (trained.stdout + trained.stderr)[-3000:]
-    parser = SubprocessRasaParser(tmp_path / "models" / "tiny.tar.gz")
+    return folder / "models" / "tiny.tar.gz"
+
+
+@needs_rasa
+@pytest.mark.slow
+def test_subprocess_parser_labels_with_a_real_rasa_model(tiny_model: Path) -> None:
+    parser = SubprocessRasaParser(tiny_model)
     predictions = parser.parse(["where is my order?", "I would like to return these boots"])
     assert [p.intent for p in predictions] == ["order_status", "return_item"]
     assert all(0.5 < p.confidence <= 1.0 for p in predictions)
+
+
+@needs_rasa
+@pytest.mark.slow
+def test_http_parser_labels_through_a_running_rasa_server(tiny_model: Path, tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "rasa.log").open("w")
+    server = subprocess.Popen(
+        [str(paths.rasa_executable()), "run", "--enable-api", "--model", str(tiny_model), "--port", str(port),
+         "--interface", "127.0.0.1"],
+        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=RASA_ENV,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:  # poll until the model is loaded (readiness, not luck)
+            assert server.poll() is None, (tmp_path / "rasa.log").read_text()[-3000:]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=2) as response:
+                    if json.loads(response.read()).get("model_file"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Rasa server did not load the model in 240 s"
+            time.sleep(0.5)
+        parser = HttpRasaParser(f"http://127.0.0.1:{port}")
+        predictions = parser.parse(["track my order please", "how do I return a jacket"])
+        assert [p.intent for p in predictions] == ["order_status", "return_item"]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
