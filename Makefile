@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu bench-connectors
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -34,6 +34,9 @@ eval-kb: envs ## evaluate retrieval: make eval-kb DOCS=<folder|CSV id,text[,titl
 
 bench-knowledge-retrieval: envs ## retrieval latency at 1k and 100k passages -> benchmarks/results/knowledge.json
 	@$(ML_PY) benchmarks/knowledge_retrieval.py
+
+bench-connectors: envs train ## Telegram + SMS webhooks, 200 conversations x 5 messages -> benchmarks/results/connectors.json
+	@$(RASA_PY) benchmarks/connectors_load.py
 
 encoder: envs ## export the MiniLM sentence encoder to ONNX (models/onnx) unless the export is up to date
 	@$(ML_PY) -m bot export-encoder

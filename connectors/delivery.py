@@ -28,6 +28,7 @@ T = TypeVar("T")
 DEFAULT_SEEN_MAX_ITEMS = 100_000
 DEFAULT_SEEN_TTL_SECONDS = 24 * 3600.0
 DEFAULT_MAX_PENDING = 10_000
+DEFAULT_MAX_CONCURRENT = 4
 DEFAULT_SEND_ATTEMPTS = 5
 DEFAULT_BACKOFF_SECONDS = 0.5
 MAX_WAIT_SECONDS = 60.0
@@ -97,12 +98,20 @@ class OrderedDispatcher(Generic[K, T]):
 
     A worker task exists only while its key has pending items, so idle conversations cost
     nothing. A failing item is logged and counted; the next item of the key still runs.
+
+    At most ``max_concurrent`` items run at once (first come, first served). Rasa runs NLU and
+    policies synchronously on the server's event loop; without this bound, hundreds of ready
+    turns would queue in front of every incoming webhook and delay its acknowledgement.
     """
 
     def __init__(self, handler: Callable[[T], Awaitable[None]], stats: Optional[DeliveryStats] = None,
-                 max_pending: int = DEFAULT_MAX_PENDING, name: str = "dispatcher") -> None:
+                 max_pending: int = DEFAULT_MAX_PENDING, name: str = "dispatcher",
+                 max_concurrent: int = DEFAULT_MAX_CONCURRENT) -> None:
         if max_pending <= 0:
             raise ValueError(f"max_pending must be > 0, got {max_pending}")
+        if max_concurrent <= 0:
+            raise ValueError(f"max_concurrent must be > 0, got {max_concurrent}")
+        self._slots = asyncio.Semaphore(max_concurrent)
         self._handler = handler
         self._stats = stats or DeliveryStats()
         self._max_pending = max_pending
@@ -143,7 +152,8 @@ class OrderedDispatcher(Generic[K, T]):
         while queue:
             item = queue[0]
             try:
-                await self._handler(item)
+                async with self._slots:
+                    await self._handler(item)
                 self._stats.processed += 1
             except asyncio.CancelledError:
                 raise

@@ -165,3 +165,25 @@ def test_the_platform_wait_is_honoured() -> None:
         return tries[1] - tries[0]
 
     assert asyncio.run(scenario()) >= 0.19  # loop clock resolution
+
+
+def test_at_most_max_concurrent_items_run_at_once() -> None:
+    async def scenario() -> int:
+        running = 0
+        peak = 0
+
+        async def handler(_: int) -> None:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.001)
+            running -= 1
+
+        dispatcher: OrderedDispatcher[int, int] = OrderedDispatcher(handler, max_concurrent=2)
+        for key in range(6):
+            for item in range(3):
+                dispatcher.submit(key, item)
+        await dispatcher.join()
+        return peak
+
+    assert asyncio.run(scenario()) == 2
