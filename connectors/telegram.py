@@ -22,6 +22,7 @@ import datetime
 import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
@@ -278,6 +279,9 @@ class TelegramInput(InputChannel):
                  max_pending: int = 10_000) -> None:
         if webhook_url and not webhook_secret:
             raise ValueError("a Telegram webhook needs a secret token: set TELEGRAM_WEBHOOK_SECRET")
+        if webhook_secret and not re.match(r"^[A-Za-z0-9_-]{1,256}$", webhook_secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                             "(Telegram refuses other secrets)")
         if poll_timeout_seconds < 0:
             raise ValueError(f"poll_timeout_seconds must be >= 0, got {poll_timeout_seconds}")
         self.disabled_reason: Optional[str] = None
