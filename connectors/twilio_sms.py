@@ -208,6 +208,11 @@ class SmsOutput(OutputChannel):
         await self.sender.send(recipient_id, image)
 
 
+def _check_public_base_url(url: Optional[str]) -> None:
+    if url and not re.match(r"^https?://[^/\s]+$", url.rstrip("/")):
+        raise ValueError(f"TWILIO_PUBLIC_BASE_URL must look like https://host[:port], got {url!r}")
+
+
 def _default_state_db() -> Path:
     from bot import paths
 
@@ -250,6 +255,7 @@ class TwilioSmsInput(InputChannel):
             return cls.disabled(config)
         from bot import paths
 
+        _check_public_base_url(config.get("TWILIO_PUBLIC_BASE_URL"))  # before the database is created
         db_path = (paths.ROOT / state_db) if state_db else _default_state_db()
         stats = DeliveryStats()
         return cls(_sender(config, db_path, stats), config["TWILIO_AUTH_TOKEN"], config["TWILIO_ACCOUNT_SID"],
@@ -269,8 +275,7 @@ class TwilioSmsInput(InputChannel):
                  start_text: str = DEFAULT_START_TEXT, max_pending: int = 10_000) -> None:
         from twilio.request_validator import RequestValidator
 
-        if public_base_url and not re.match(r"^https?://[^/\s]+$", public_base_url.rstrip("/")):
-            raise ValueError(f"TWILIO_PUBLIC_BASE_URL must look like https://host[:port], got {public_base_url!r}")
+        _check_public_base_url(public_base_url)
         self.disabled_reason: Optional[str] = None
         self.sender = sender
         self.stats = sender.stats
