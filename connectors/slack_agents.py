@@ -184,7 +184,8 @@ class SlackAgentsInput(InputChannel):
         @blueprint.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok" if self.desk is not None else "starting",
-                                  "pending": len(self._tasks)})
+                                  "pending": len(self._tasks),
+                                  "counters": dict(self.desk.counters) if self.desk is not None else {}})
 
         def checked(request: Request) -> Optional[HTTPResponse]:
             if len(request.body or b"") > MAX_BODY_BYTES:

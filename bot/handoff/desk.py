@@ -82,6 +82,13 @@ class Desk:
         self.customers = customers
         self.trackers = trackers
         self.bot_user_id = bot_user_id
+        self.counters: dict[str, int] = {}
+        """What the desk did, by outcome (``sent``, ``duplicate``, ``ignored: unknown thread``...)."""
+
+    def count(self, outcome: str) -> str:
+        """Count an outcome (shown on the channel's health route) and return it."""
+        self.counters[outcome] = self.counters.get(outcome, 0) + 1
+        return outcome
 
     async def _run(self, function: Any, *args: Any) -> Any:
         return await asyncio.to_thread(function, *args)
@@ -115,7 +122,10 @@ class Desk:
     # ------------------------------------------------------------------ Events API
 
     async def handle_event(self, envelope: Mapping[str, Any]) -> str:
-        """Handle one Events API envelope; returns what was done (for logs and tests)."""
+        """Handle one Events API envelope; returns what was done (also counted in :attr:`counters`)."""
+        return self.count(await self._handle_event(envelope))
+
+    async def _handle_event(self, envelope: Mapping[str, Any]) -> str:
         event_id = str(envelope.get("event_id") or "")
         if event_id and not await self._run(self.store.first_time, f"slack-event:{event_id}"):
             return "duplicate"
@@ -132,7 +142,7 @@ class Desk:
             return "duplicate"
         handoff = await self._run(self.store.by_thread, channel, thread_ts)
         if handoff is None:
-            logger.info("Slack message in a thread that is no handoff: ignored")
+            logger.warning("Slack message in a thread that is no handoff: ignored")
             return "ignored: unknown thread"
         if NOTE_PREFIX.match(text):
             return await self.note(handoff, user, NOTE_PREFIX.sub("", text))
@@ -280,7 +290,10 @@ class Desk:
     # ------------------------------------------------------------------ interactivity
 
     async def handle_interaction(self, payload: Mapping[str, Any]) -> str:
-        """Handle a block action, a message shortcut or a modal submission."""
+        """Handle a block action, a message shortcut or a modal submission (counted in :attr:`counters`)."""
+        return self.count(await self._handle_interaction(payload))
+
+    async def _handle_interaction(self, payload: Mapping[str, Any]) -> str:
         kind = payload.get("type")
         user = str((payload.get("user") or {}).get("id") or "")
         if not user:

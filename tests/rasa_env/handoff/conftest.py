@@ -184,6 +184,12 @@ class Desk:
     def tracker(self, conversation_id: str) -> Dict[str, Any]:
         return self.bot.tracker(conversation_id)
 
+    def counters(self) -> Dict[str, int]:
+        """What the agents' desk did so far (its health route)."""
+        reply = http("GET", self.url("/webhooks/slack_agents/health"))
+        assert reply.status == 200, reply.body
+        return reply.body["counters"]
+
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
