@@ -1,0 +1,111 @@
+"""bot.nlu.linear_model: training, calibrated confidences, novelty damping, persistence, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from bot.nlu.linear_model import DenseSparseModel, ModelConfig, fit_temperature, softmax
+
+
+def _blobs(seed: int = 0, per_class: int = 30, dim: int = 16):
+    """Three well-separated clusters on the unit sphere plus matching one-hot 'word' counts."""
+    rng = np.random.RandomState(seed)
+    centres = np.eye(dim)[:3] * 4
+    dense, labels, counts = [], [], []
+    for k, name in enumerate(["greet", "order_status", "refund"]):
+        dense.append(centres[k] + rng.normal(scale=0.5, size=(per_class, dim)))
+        labels += [name] * per_class
+        words = np.zeros((per_class, 6))
+        words[:, 2 * k] = rng.randint(1, 3, size=per_class)
+        words[:, 2 * k + 1] = rng.randint(0, 2, size=per_class)
+        counts.append(words)
+    return np.vstack(dense), sp.csr_matrix(np.vstack(counts)), np.asarray(labels)
+
+
+def test_learns_separable_data_with_confidences_that_sum_to_one() -> None:
+    dense, counts, labels = _blobs()
+    model = DenseSparseModel(ModelConfig(novelty_quantile=0)).fit(dense, [counts], labels)
+    test_dense, test_counts, test_labels = _blobs(seed=1, per_class=10)
+    probabilities = model.predict_proba(test_dense, [test_counts])
+    assert probabilities.shape == (30, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-9)
+    assert (model.classes[probabilities.argmax(axis=1)] == test_labels).mean() == 1.0
+    assert 0.01 <= model.temperature <= 10
+
+
+def test_dense_only_and_sparse_only_both_train() -> None:
+    dense, counts, labels = _blobs()
+    assert DenseSparseModel().fit(dense, None, labels).sparse_dims == []
+    sparse_only = DenseSparseModel().fit(None, [counts], labels)
+    assert sparse_only.dense_dim == 0 and sparse_only.train_dense is None
+    assert sparse_only.classes.tolist() == ["greet", "order_status", "refund"]
+
+
+def test_novel_message_gets_low_confidence_and_familiar_one_does_not() -> None:
+    dense, counts, labels = _blobs()
+    model = DenseSparseModel(ModelConfig(novelty_quantile=0.01)).fit(dense, [counts], labels)
+    familiar = dense[:1]
+    novel = np.zeros((1, dense.shape[1]))
+    novel[0, -1] = 1.0  # orthogonal to every cluster
+    zero_counts = sp.csr_matrix((1, counts.shape[1]))
+    assert model.predict_proba(familiar, [counts[:1]]).max() > 0.8
+    assert model.predict_proba(novel, [zero_counts]).max() < 0.1
+
+
+def test_save_and_load_give_identical_predictions(tmp_path: Path) -> None:
+    dense, counts, labels = _blobs()
+    model = DenseSparseModel().fit(dense, [counts], labels)
+    model.save(tmp_path)
+    loaded = DenseSparseModel.load(tmp_path)
+    np.testing.assert_allclose(loaded.predict_proba(dense, [counts]), model.predict_proba(dense, [counts]), atol=1e-6)
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as arrays:  # plain arrays, no pickles
+        assert set(arrays.files) >= {"coef", "intercept", "classes", "idf", "train_dense"}
+
+
+def test_two_classes_are_handled_symmetrically() -> None:
+    dense, counts, labels = _blobs()
+    keep = labels != "refund"
+    model = DenseSparseModel().fit(dense[keep], [counts[keep]], labels[keep])
+    probabilities = model.predict_proba(dense[keep], [counts[keep]])
+    assert (model.classes[probabilities.argmax(axis=1)] == labels[keep]).all()
+
+
+def test_feature_width_change_is_reported() -> None:
+    dense, counts, labels = _blobs()
+    model = DenseSparseModel().fit(dense, [counts], labels)
+    with pytest.raises(ValueError, match="pipeline changed"):
+        model.predict_proba(dense[:, :5], [counts])
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (ModelConfig(C=0), "C must be > 0"),
+        (ModelConfig(dense_weight=0, sparse_weight=0), "cannot both be 0"),
+        (ModelConfig(calibration_folds=1), "calibration_folds"),
+        (ModelConfig(novelty_quantile=0.7), "novelty_quantile"),
+    ],
+)
+def test_invalid_config_is_rejected(config: ModelConfig, message: str) -> None:
+    dense, counts, labels = _blobs()
+    with pytest.raises(ValueError, match=message):
+        DenseSparseModel(config).fit(dense, [counts], labels)
+
+
+def test_one_intent_or_mismatched_rows_are_rejected() -> None:
+    dense, counts, labels = _blobs()
+    with pytest.raises(ValueError, match="at least 2 intents"):
+        DenseSparseModel().fit(dense[:5], [counts[:5]], labels[:5])
+    with pytest.raises(ValueError, match="disagree"):
+        DenseSparseModel().fit(dense, [counts[:10]], labels)
+
+
+def test_fit_temperature_recovers_a_known_temperature() -> None:
+    rng = np.random.RandomState(0)
+    logits = rng.normal(scale=3.0, size=(4000, 5))
+    truth = np.array([rng.choice(5, p=row) for row in softmax(logits)])
+    assert fit_temperature(logits * 2.0, truth) == pytest.approx(2.0, rel=0.1)
