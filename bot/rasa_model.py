@@ -86,11 +86,11 @@ def ensure_trained(root: Path = paths.ROOT, force: bool = False) -> Path:
 
 
 def run_conversation_tests(model: Path, stories: Path, root: Path = paths.ROOT) -> int:
-    """Run ``rasa test`` on test stories; returns rasa's exit code (non-zero on any failed story)."""
+X
     out_dir = paths.var_dir() / "rasa-test-results"
     command = [
         str(paths.rasa_executable()), "test", "core", "--model", str(model),
-        "--stories", str(stories), "--fail-on-prediction-errors", "--out", str(out_dir),
+        "--stories", str(stories), "--e2e", "--fail-on-prediction-errors", "--out", str(out_dir),
     ]
     logger.info("Running conversation tests %s", stories)
     return subprocess.run(command, cwd=root, env=_rasa_env(root)).returncode
