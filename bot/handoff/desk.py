@@ -253,24 +253,25 @@ class Desk:
 
     async def resolve(self, handoff: Handoff, agent: str) -> str:
         """Close the handoff and give the conversation back to the bot, which says so."""
-        was_live = handoff.state in LIVE_STATES or handoff.state == QUEUED
+        was_live = handoff.state in OPEN_STATES
+        back = self.policy.message("back", agent=await self._display_name(agent))
         if not await self._run(self.store.resolve, handoff.id, agent):
             return "already resolved"
-        names = {agent: agent}
-        back = self.policy.message("back", agent=await self._display_name(agent, names))
-        delivered = was_live and await self.customers.send(handoff.channel, handoff.recipient_id, back)
+        # The tracker first: once the customer reads "I'm back", their next message must reach the bot.
         events: list[dict[str, Any]] = [{"event": "slot", "name": HANDOFF_SLOT, "value": False}]
-        if delivered:
+        if was_live:
             events.append({"event": "bot", "text": back, "timestamp": utcnow().timestamp(),
                            "metadata": {"handoff_resolved": handoff.id}})
         await self.trackers.append(handoff.conversation_id, events)
+        if was_live and not await self.customers.send(handoff.channel, handoff.recipient_id, back):
+            await self._post(handoff, f":warning: The customer was not told on {handoff.channel} that the bot is back.")
         await self._run(self.store.add_message, handoff.id, SYSTEM, agent, "resolved")
         await self._post(handoff, f"<@{agent}> resolved this conversation; the bot has it again.")
         await self._refresh_root(handoff.id)
         logger.info("handoff %s resolved", handoff.ref)
         return "resolved"
 
-    async def _display_name(self, agent: str, cache: dict[str, str]) -> str:
+    async def _display_name(self, agent: str) -> str:
         try:
             info = await self._run(lambda: self.slack.client.users_info(user=agent))
             profile = (info.get("user") or {}).get("profile") or {}
@@ -428,11 +429,12 @@ class Desk:
                 continue
             count += 1
             text = outcome.customer_text or ""
-            delivered = await self.customers.send(handoff.channel, handoff.recipient_id, text)
-            events: list[dict[str, Any]] = [{"event": "slot", "name": HANDOFF_SLOT, "value": False}]
-            if delivered:
-                events.append({"event": "bot", "text": text, "timestamp": utcnow().timestamp(),
-                               "metadata": {"handoff_timeout": handoff.id}})
-            await self.trackers.append(handoff.conversation_id, events)
+            # The tracker first, so that the customer's next message reaches the bot again.
+            await self.trackers.append(handoff.conversation_id, [
+                {"event": "slot", "name": HANDOFF_SLOT, "value": False},
+                {"event": "bot", "text": text, "timestamp": utcnow().timestamp(),
+                 "metadata": {"handoff_timeout": handoff.id}}])
+            if not await self.customers.send(handoff.channel, handoff.recipient_id, text):
+                logger.error("handoff %s: the customer was not told about the timeout", handoff.ref)
             await self._refresh_root(handoff.id)
         return count
