@@ -22,6 +22,11 @@ echo "==> Installing the '$name' environment into $venv (Python $python_version)
 if [ ! -x "$venv/bin/python" ]; then
   "$python_bin" -m venv "$venv"
 fi
+if [ "$name" = ml ] && [ -z "${CMAKE_ARGS:-}" ]; then
+  # llama-cpp-python compiles from source (about 5 minutes); the default native build dies with
+  # "Illegal instruction" on CPUs that advertise AVX-512/AMX (see docs/generation.md).
+  export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+fi
 "$venv/bin/python" -m pip install --quiet -r "${locks[0]}"
 for f in "${nodeps[@]}"; do
   "$venv/bin/python" -m pip install --quiet --no-deps -r "$f"
