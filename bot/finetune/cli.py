@@ -42,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
     from bot.finetune.train import EXIT_INTERRUPTED, FinetuneError, Interrupted, prepare, run_finetune
 
     try:
-        if args.resume and args.overrides:
-            raise ConfigError("--set cannot be combined with --resume: a resumed run keeps the configuration it started with")
+        if args.resume and any(not o.startswith("output.dir=") for o in args.overrides):
+            raise ConfigError(
+                "--set cannot be combined with --resume (except output.dir, to find the run): "
+                "a resumed run keeps the configuration it started with"
+            )
         config = load_config(args.config, args.overrides)
         if args.check:
             prepared = prepare(config)

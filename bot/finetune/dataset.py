@@ -138,14 +138,33 @@ class PromptBuilder:
         self.top_k = top_k
         self.guidelines = get_guidelines()
 
-    def build(self, exchange: RawExchange) -> Example:
-        """The example of one exchange (retrieval + build_prompt)."""
+    def query(self, exchange: RawExchange) -> str:
+        """The retrieval query the answering action would send for this exchange."""
         from bot.generation.answer import _retrieval_query
+        from bot.generation.prompt import Turn
+
+        history = [Turn(role, text) for role, text in exchange.history]  # type: ignore[arg-type]
+        return _retrieval_query(exchange.question, history)
+
+    def build_all(self, exchanges: Sequence[RawExchange]) -> list[Example]:
+        """Examples of many exchanges; queries are embedded in batches (same passages as one by one)."""
+        queries = [self.query(x) for x in exchanges]
+        embedder = getattr(self.retriever, "embedder", None)
+        if embedder is None or not hasattr(self.retriever, "retrieve_with_vector") or not queries:
+            return [self.build(x) for x in exchanges]
+        vectors = embedder.encode(queries)
+        return [
+            self.build(x, list(self.retriever.retrieve_with_vector(q, vectors[i : i + 1], self.top_k).passages))
+            for i, (x, q) in enumerate(zip(exchanges, queries))
+        ]
+
+    def build(self, exchange: RawExchange, passages: Optional[list[Any]] = None) -> Example:
+        """The example of one exchange (retrieval + build_prompt)."""
         from bot.generation.prompt import DEFAULT_MAX_PASSAGES, Turn, build_prompt
 
         history = [Turn(role, text) for role, text in exchange.history]  # type: ignore[arg-type]
-        query = _retrieval_query(exchange.question, history)
-        passages = list(self.retriever.search(query, self.top_k))
+        if passages is None:
+            passages = list(self.retriever.search(self.query(exchange), self.top_k))
         prompt = build_prompt(exchange.question, passages, self.guidelines, history=history)
         used = passages[:DEFAULT_MAX_PASSAGES]
         sources = tuple([f"{p.heading}\n{p.text}" for p in used] + [exchange.question] + [t for _, t in exchange.history])
@@ -188,22 +207,42 @@ def ungrounded(example: Example) -> list[str]:
     return list(unsupported_facts(example.target, list(example.sources)))
 
 
+def spread(n: int, limit: int) -> list[int]:
+    """Indices of at most ``limit`` of ``n`` items, spread evenly (deterministic)."""
+    if n <= limit:
+        return list(range(n))
+    return sorted({int(i * n / limit) for i in range(limit)})
+
+
 def build_examples(
     config: FinetuneConfig, builder: PromptBuilder, exchanges: dict[str, list[RawExchange]]
 ) -> tuple[dict[str, list[Example]], dict[str, Any]]:
     """Examples per split plus statistics (dropped ungrounded targets, counts)."""
     examples: dict[str, list[Example]] = {}
     stats: dict[str, Any] = {"exchanges": {k: len(v) for k, v in exchanges.items()}}
+    # Only what the run uses is retrieved: validation and test are capped by their
+    # evaluation sizes, the training split by max_train_examples (in chunks, since
+    # ungrounded replies are dropped after retrieval).
+    limits = {
+        "validation": config.training.eval_max_examples,
+        "test": config.evaluation.max_examples,
+    }
     for split in SPLITS:
-        built = [builder.build(x) for x in exchanges[split]]
+        raw = exchanges[split]
         if split == "train":
-            if config.data.drop_ungrounded_targets:
-                kept = [e for e in built if not ungrounded(e)]
-                stats["train_dropped_ungrounded"] = len(built) - len(kept)
-                built = kept
-            if config.data.max_train_examples:
-                built = built[: config.data.max_train_examples]
+            cap = config.data.max_train_examples or len(raw)
+            built, dropped, position = [], 0, 0
+            while len(built) < cap and position < len(raw):
+                chunk = builder.build_all(raw[position : position + max(64, 2 * (cap - len(built)))])
+                position += len(chunk)
+                for example in chunk:
+                    if config.data.drop_ungrounded_targets and ungrounded(example):
+                        dropped += 1
+                    elif len(built) < cap:
+                        built.append(example)
+            stats["train_dropped_ungrounded"] = dropped
         else:
+            built = builder.build_all([raw[i] for i in spread(len(raw), limits[split])])
             stats[f"{split}_references_ungrounded"] = sum(1 for e in built if ungrounded(e))
         examples[split] = built
     stats["examples"] = {k: len(v) for k, v in examples.items()}

@@ -145,6 +145,8 @@ def benchmark_summary(config: FinetuneConfig, metrics: dict[str, Any]) -> dict[s
         },
         "reference_unsupported_fact_rate": metrics.get("reference", {}).get("unsupported_fact_rate"),
         "train_seconds": metrics.get("train_seconds"),
+        "train_cpu_seconds": metrics.get("train_cpu_seconds"),
+        "run_wall_seconds": metrics.get("wall_seconds_this_process"),
         "eval_seconds": round(tuned.get("eval_seconds", 0) + base.get("eval_seconds", 0), 1),
         "n_train": metrics.get("n_train"),
         "n_test": metrics.get("n_test"),

@@ -84,6 +84,7 @@ class TrainState:
     bad_evals: int = 0
     stopped_early: bool = False
     train_seconds: float = 0.0
+    train_cpu_seconds: float = 0.0
     best_adapter: Optional[dict[str, Any]] = field(default=None, repr=False)
 
 
@@ -220,7 +221,7 @@ def save_checkpoint(folder: Path, model: Any, optimizer: Any, scheduler: Any, st
         "adapter": trainable_state(model),
         "optimizer": optimizer.state_dict(),
         "scheduler": scheduler.state_dict(),
-        "state": {k: getattr(state, k) for k in ("best_val_loss", "best_step", "bad_evals", "stopped_early", "train_seconds")},
+        "state": {k: getattr(state, k) for k in ("best_val_loss", "best_step", "bad_evals", "stopped_early", "train_seconds", "train_cpu_seconds")},
         "best_adapter": state.best_adapter,
         "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
         "config": config.to_dict(),
@@ -273,6 +274,7 @@ def run_finetune(config: FinetuneConfig, resume: Optional[str] = None, progress:
         ConfigError, ds.DatasetError, FinetuneError: before training starts.
         Interrupted: on Ctrl-C or ``training.interrupt_after_steps`` (checkpoint saved).
     """
+    process_started = time.perf_counter()
     checkpoint: Optional[dict[str, Any]] = None
     if resume:
         run_id = latest_unfinished(config) if resume == "latest" else resume
@@ -297,11 +299,11 @@ def run_finetune(config: FinetuneConfig, resume: Optional[str] = None, progress:
         )
     work = work_dir(config, run_id)
     work.mkdir(parents=True, exist_ok=True)
-    return _train_and_finish(config, run_id, work, final, prepared, checkpoint, progress)
+    return _train_and_finish(config, run_id, work, final, prepared, checkpoint, progress, process_started)
 
 
 def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Path, prepared: Prepared,
-                      checkpoint: Optional[dict[str, Any]], progress: bool) -> RunResult:
+                      checkpoint: Optional[dict[str, Any]], progress: bool, process_started: float) -> RunResult:
     import numpy as np
     import torch
 
@@ -367,7 +369,7 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
     try:
         model.train()
         while state.step < steps and not state.stopped_early:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             loss_total, tokens_seen, reply_tokens = 0.0, 0, 0
             for micro in range(t.grad_accum):
                 first = (state.step * t.grad_accum + micro) * t.batch_size
@@ -376,7 +378,7 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
                 loss_sum, n = ev.reply_nll(model, batch)
                 # Normalise by the reply tokens of the whole accumulated batch.
                 (loss_sum / max(1, n) / t.grad_accum).backward()
-                loss_total += float(loss_sum) / max(1, n) / t.grad_accum
+                loss_total += loss_sum.item() / max(1, n) / t.grad_accum
                 tokens_seen += int(batch["attention_mask"].sum())
                 reply_tokens += n
             grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, t.max_grad_norm))
@@ -386,6 +388,7 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
             state.step += 1
             seconds = time.perf_counter() - started
             state.train_seconds += seconds
+            state.train_cpu_seconds += time.process_time() - cpu_started
             record: dict[str, Any] = {
                 "step": state.step, "train_loss": round(loss_total, 5), "lr": scheduler.get_last_lr()[0],
                 "grad_norm": round(grad_norm, 4), "tokens_per_second": round(tokens_seen / seconds, 1),
@@ -431,6 +434,8 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
     metrics.update({
         "run_id": run_id,
         "train_seconds": round(state.train_seconds, 1),
+        "train_cpu_seconds": round(state.train_cpu_seconds, 1),
+        "wall_seconds_this_process": round(time.perf_counter() - process_started, 1),
         "steps": state.step,
         "total_steps": steps,
         "best_step": state.best_step,
@@ -450,21 +455,12 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
 # ---------------------------------------------------------------------------- evaluation
 
 
-def eval_subset(examples: list[ds.Example], limit: int) -> list[int]:
-    """Indices of at most ``limit`` test examples, spread evenly over the split (deterministic)."""
-    n = len(examples)
-    if n <= limit:
-        return list(range(n))
-    return sorted({int(i * n / limit) for i in range(limit)})
-
-
 def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: str, pad_id: int) -> dict[str, Any]:
     from bot.finetune import evaluate as ev
 
     e = config.evaluation
-    chosen = eval_subset(prepared.examples["test"], e.max_examples)
-    examples = [prepared.examples["test"][i] for i in chosen]
-    items = [prepared.tokens["test"][i] for i in chosen]
+    examples = prepared.examples["test"][: e.max_examples]
+    items = prepared.tokens["test"][: e.max_examples]
     prompts = [x.prompt_text for x in examples]
     results: dict[str, Any] = {}
     answers: dict[str, list[str]] = {}
@@ -492,7 +488,7 @@ def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: st
     reference = ev.score_answers([x.target for x in examples], examples)
     results["reference"] = {"unsupported_fact_rate": round(reference.unsupported_fact_rate, 4)}
     results["n_test"] = len(examples)
-    results["n_test_split"] = len(prepared.examples["test"])
+    results["n_test_split"] = prepared.stats["exchanges"]["test"]
     results["test_tokens"] = tokens
     results["_samples"] = [
         {"question": x.question, "reference": x.target, **{k: answers[k][i] for k in answers},
