@@ -103,11 +103,18 @@ def main() -> int:
     vocabulary = sorted({t for p in base for t in tokenize(p.indexed_text)})
     weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
     rng.shuffle(vocabulary)
-    texts = [" ".join(rng.choices(vocabulary, weights=weights, k=rng.randint(40, 160))) for _ in range(n_large)]
-    large_passages = [Passage(f"synthetic/{i}", f"synthetic/{i}::0", "Synthetic", "", t) for i, t in enumerate(texts)]
     generator = np.random.default_rng(42)
+    probabilities = np.asarray(weights) / sum(weights)
+    lengths = generator.integers(30, 90, size=n_large)  # tokens left after stop-word removal
+    words = generator.choice(len(vocabulary), size=int(lengths.sum()), p=probabilities)
+    texts, start = [], 0
+    for length in lengths:
+        texts.append(" ".join(vocabulary[w] for w in words[start : start + length]))
+        start += length
+    large_passages = [Passage(f"synthetic/{i}", f"synthetic/{i}::0", "Synthetic", "", t) for i, t in enumerate(texts)]
     large_vectors = generator.standard_normal((n_large, vectors.shape[1])).astype("float32")
     large_vectors /= np.linalg.norm(large_vectors, axis=1, keepdims=True)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)  # building may use every core
     t0 = time.perf_counter()
     large_index, kind_100k = build_faiss_index(large_vectors)
     build_seconds = time.perf_counter() - t0
