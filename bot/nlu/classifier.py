@@ -21,6 +21,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
@@ -57,6 +58,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
             "calibration_folds": defaults.calibration_folds,
             "novelty_quantile": defaults.novelty_quantile,
             "novelty_softness": defaults.novelty_softness,
+            "oov_tolerance": defaults.oov_tolerance,
+            "oov_damping": defaults.oov_damping,
             "max_iter": defaults.max_iter,
             "random_state": defaults.random_state,
             "ranking_length": LABEL_RANKING_LENGTH,
@@ -79,6 +82,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
                 calibration_folds=int(self.component_config["calibration_folds"]),
                 novelty_quantile=float(self.component_config["novelty_quantile"]),
                 novelty_softness=float(self.component_config["novelty_softness"]),
+                oov_tolerance=float(self.component_config["oov_tolerance"]),
+                oov_damping=float(self.component_config["oov_damping"]),
                 max_iter=int(self.component_config["max_iter"]),
                 random_state=int(self.component_config["random_state"]),
             )
@@ -147,15 +152,17 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
                 "Only one intent (%s) in the training data: %s always predicts it.", labels[0], self.__class__.__name__
             )
         dense, sparse = self._features(examples)
-        self._model = self._fit(dense, sparse, labels)
+        self._model = self._fit(dense, sparse, labels, _tokens(examples))
         with self._model_storage.write_to(self._resource) as folder:
             self._model.save(folder)
         return self._resource
 
-    def _fit(self, dense: Optional[np.ndarray], sparse: List[sp.csr_matrix], labels: List[str]) -> DenseSparseModel:
+    def _fit(
+        self, dense: Optional[np.ndarray], sparse: List[sp.csr_matrix], labels: List[str], tokens: List[List[str]]
+    ) -> Any:
         if len(set(labels)) < 2:
             return _ConstantModel(labels[0])
-        model = DenseSparseModel(config=self._model_config).fit(dense, sparse, labels)
+        model = DenseSparseModel(config=self._model_config).fit(dense, sparse, labels, tokens)
         logger.debug(
             "Trained on %d examples, %d intents, dense %d + sparse %s features, temperature %.3f",
             len(labels), len(model.classes), model.dense_dim, model.sparse_dims, model.temperature,
@@ -172,7 +179,7 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
                 message.set("intent_ranking", [], add_to_output=True)
             return messages
         dense, sparse = self._features(with_text)
-        probabilities = self._model.predict_proba(dense, sparse)
+        probabilities = self._model.predict_proba(dense, sparse, _tokens(with_text))
         classes = self._model.classes
         limit = self.component_config["ranking_length"]
         for message, row in zip(with_text, probabilities):
@@ -214,6 +221,15 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, model)
 
 
+def _tokens(messages: List[Message]) -> List[List[str]]:
+    """The tokenizer's words of each message's text (whitespace split when no tokenizer ran)."""
+    words = []
+    for message in messages:
+        tokens = message.get(TOKENS_NAMES[TEXT])
+        words.append([t.text for t in tokens] if tokens else str(message.get(TEXT) or "").split())
+    return words
+
+
 class _ConstantModel:
     """Stand-in for a one-intent training set: always that intent with confidence 1."""
 
@@ -222,7 +238,7 @@ class _ConstantModel:
     def __init__(self, label: str) -> None:
         self.classes = np.asarray([label])
 
-    def predict_proba(self, dense: Optional[np.ndarray], sparse: List[sp.csr_matrix]) -> np.ndarray:
+    def predict_proba(self, dense: Optional[np.ndarray], sparse: List[sp.csr_matrix], tokens: Any = None) -> np.ndarray:
         n = dense.shape[0] if dense is not None else sparse[0].shape[0]
         return np.ones((n, 1))
 

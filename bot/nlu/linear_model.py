@@ -38,6 +38,8 @@ class ModelConfig:
     calibration_folds: int = 3
     novelty_quantile: float = 0.005
     novelty_softness: float = 0.05
+    oov_tolerance: float = 0.5
+    oov_damping: float = 2.0
     max_iter: int = 2000
     random_state: int = 42
 
@@ -57,6 +59,10 @@ class ModelConfig:
             raise ValueError(f"novelty_quantile must be in [0, 0.5) (0 = off), got {self.novelty_quantile}")
         if not self.novelty_softness > 0:
             raise ValueError(f"novelty_softness must be > 0, got {self.novelty_softness}")
+        if not 0.0 <= self.oov_tolerance < 1.0:
+            raise ValueError(f"oov_tolerance must be in [0, 1), got {self.oov_tolerance}")
+        if self.oov_damping < 0:
+            raise ValueError(f"oov_damping must be >= 0 (0 = off), got {self.oov_damping}")
         if self.max_iter < 1:
             raise ValueError(f"max_iter must be >= 1, got {self.max_iter}")
 
@@ -78,6 +84,7 @@ class DenseSparseModel:
     temperature: float = 1.0
     train_dense: Optional[np.ndarray] = None
     novelty_similarity: Optional[float] = None
+    vocabulary: Optional[frozenset] = None
 
     # ----------------------------------------------------------------- features
     def _features(self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) -> sp.csr_matrix:
@@ -106,7 +113,11 @@ class DenseSparseModel:
 
     # -------------------------------------------------------------------- train
     def fit(
-        self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]], labels: Sequence[str]
+        self,
+        dense: Optional[np.ndarray],
+        sparse: Optional[Sequence[sp.spmatrix]],
+        labels: Sequence[str],
+        tokens: Optional[Sequence[Sequence[str]]] = None,
     ) -> "DenseSparseModel":
         """Train on ``n`` examples.
 
@@ -115,6 +126,7 @@ class DenseSparseModel:
             sparse: sparse count blocks (one per featurizer, each ``[n, v_i]``), or None;
                 each block gets its own TF-IDF weighting and L2 normalisation.
             labels: the intent of each example.
+            tokens: the words of each example (for the unknown-word damping), or None.
 
         Raises:
             ValueError: on shape mismatches, no features, or fewer than two intents.
@@ -149,6 +161,9 @@ class DenseSparseModel:
 
         self.temperature = self._fit_temperature(X, y, classes, svm)
         self._fit_novelty(dense if use_dense else None)
+        self.vocabulary = None
+        if tokens is not None and self.config.oov_damping > 0:
+            self.vocabulary = frozenset(word for words in tokens for word in _alphabetic(words))
         final = svm().fit(X, y)
         self.classes = final.classes_.astype(str)
         self.coef = np.asarray(final.coef_, dtype=np.float32)
@@ -202,9 +217,27 @@ class DenseSparseModel:
         similarity = (_unit_rows(dense).astype(np.float32) @ self.train_dense.T.astype(np.float32)).max(axis=1)
         return np.minimum(1.0, np.exp((similarity - self.novelty_similarity) / self.config.novelty_softness))
 
+    def oov_factors(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """Per-message factor in (0, 1] from the share of unknown alphabetic words (1 = known words)."""
+        factors = np.ones(len(tokens))
+        if not self.vocabulary:
+            return factors
+        for row, words in enumerate(tokens):
+            alphabetic = _alphabetic(words)
+            if alphabetic:
+                unknown = sum(word not in self.vocabulary for word in alphabetic) / len(alphabetic)
+                excess = max(0.0, unknown - self.config.oov_tolerance)
+                factors[row] = float(np.exp(-self.config.oov_damping * excess))
+        return factors
+
     # ------------------------------------------------------------------ predict
-    def predict_proba(self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) -> np.ndarray:
-        """Confidences ``[n, n_classes]`` in the order of ``self.classes``."""
+    def predict_proba(
+        self,
+        dense: Optional[np.ndarray],
+        sparse: Optional[Sequence[sp.spmatrix]],
+        tokens: Optional[Sequence[Sequence[str]]] = None,
+    ) -> np.ndarray:
+        """Confidences ``[n, n_classes]`` in the order of ``self.classes`` (damped for unlike messages)."""
         if self.coef is None:
             raise RuntimeError("the model is not trained")
         X = self._features(dense, sparse)
@@ -212,6 +245,8 @@ class DenseSparseModel:
         probabilities = softmax(scores / self.temperature)
         if self.train_dense is not None and self.dense_dim:
             probabilities *= self.novelty_factors(dense)[:, np.newaxis]
+        if tokens is not None and self.vocabulary:
+            probabilities *= self.oov_factors(tokens)[:, np.newaxis]
         return probabilities
 
     # ------------------------------------------------------------------ persist
@@ -225,6 +260,8 @@ class DenseSparseModel:
             arrays["idf"] = self.idf
         if self.train_dense is not None:
             arrays["train_dense"] = self.train_dense
+        if self.vocabulary:
+            arrays["vocabulary"] = np.asarray(sorted(self.vocabulary), dtype=str)
         np.savez(folder / self.ARRAYS, **arrays)
         meta = {
             "config": self.config.__dict__,
@@ -251,6 +288,7 @@ class DenseSparseModel:
                 temperature=float(meta["temperature"]),
                 train_dense=arrays["train_dense"] if "train_dense" in arrays.files else None,
                 novelty_similarity=meta.get("novelty_similarity"),
+                vocabulary=frozenset(arrays["vocabulary"].tolist()) if "vocabulary" in arrays.files else None,
             )
 
 
@@ -280,6 +318,11 @@ def fit_temperature(scores: np.ndarray, truth: np.ndarray, low: float = 0.01, hi
             a, c = c, d
             d = a + ratio * (b - a)
     return float(np.exp((a + b) / 2))
+
+
+def _alphabetic(words: Sequence[str]) -> List[str]:
+    """Lower-cased words without digits (numbers and order ids are not vocabulary)."""
+    return [word.lower() for word in words if word and not any(ch.isdigit() for ch in word)]
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
