@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu bench-connectors
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu bench-connectors finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -61,3 +61,6 @@ test-rasa-env: envs train
 	@$(RASA_ENV)/bin/pytest tests/rasa_env -q -p no:cacheprovider
 
 test: validate test-conversations test-ml test-rasa-env ## install what is missing and run every test
+
+finetune: envs ## LoRA fine-tune the answer generator (configs/finetune.yml; ARGS="--set training.max_steps=10", "--resume")
+	@$(ML_PY) -m bot finetune --config configs/finetune.yml $(ARGS)
