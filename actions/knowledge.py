@@ -1,17 +1,53 @@
-"""Open questions. Placeholder until the knowledge answers land (issue 3): says it cannot answer yet."""
+"""Open questions: answer from the knowledge base (retrieval + grounded generation).
+
+Thin adapter around :func:`bot.generation.answer.answer`. Nothing heavy is imported when
+rasa-sdk imports this module: the first call loads the knowledge index and the generator
+(about a second with llama.cpp); set ``SWITCHBOARD_WARM_UP=1`` to load them in a background
+thread when the action server starts instead.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+import os
+import threading
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+logger = logging.getLogger(__name__)
+
+HISTORY_TURNS = 4
+UNAVAILABLE_TEXT = "Sorry, I can't look that up right now. Our care team can help: 1-800-555-0142 or support@harborandpine.example."
+"""Used only when guidelines.yml itself cannot be loaded (its error is logged)."""
+
+
+def recent_turns(events: List[Dict[Text, Any]], limit: int = HISTORY_TURNS) -> List[Any]:
+    """The last ``limit`` user/bot text turns before the latest user message, oldest first."""
+    from bot.generation.prompt import Turn
+
+    turns: List[Any] = []
+    seen_latest_user = False
+    for event in reversed(events):
+        kind = event.get("event")
+        text = event.get("text")
+        if kind not in ("user", "bot") or not text:
+            continue
+        if kind == "user" and not seen_latest_user:
+            seen_latest_user = True  # the question itself
+            continue
+        turns.append(Turn("customer" if kind == "user" else "assistant", str(text)))
+        if len(turns) >= limit:
+            break
+    turns.reverse()
+    return turns
+
 
 class ActionAnswerQuestion(Action):
-    """Answers questions no flow covers."""
+    """Answers questions no flow covers; records abstention in the ``knowledge_abstained`` slot."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -19,5 +55,46 @@ class ActionAnswerQuestion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_cannot_answer_yet")
-        return [SlotSet("knowledge_abstained", True)]
+        question = (tracker.latest_message or {}).get("text") or ""
+        channel: Optional[str] = tracker.get_latest_input_channel()
+        try:
+            from bot.generation.answer import answer
+            from bot.guidelines import GuidelinesError
+
+            try:
+                result = answer(question, recent_turns(tracker.events), channel)
+            except GuidelinesError as exc:
+                logger.error("Cannot answer knowledge questions: %s", exc)
+                dispatcher.utter_message(text=UNAVAILABLE_TEXT)
+                return [SlotSet("knowledge_abstained", True)]
+        except Exception:  # the action must answer whatever breaks below it
+            logger.exception("Knowledge answer failed")
+            dispatcher.utter_message(text=UNAVAILABLE_TEXT)
+            return [SlotSet("knowledge_abstained", True)]
+
+        logger.info(
+            "Knowledge answer: reason=%s mode=%s confidence=%.3f tokens=%d total=%.2fs",
+            result.reason,
+            result.mode,
+            result.confidence,
+            result.n_tokens,
+            result.timings.get("total", 0.0),
+        )
+        dispatcher.utter_message(text=result.text)
+        if result.abstained and result.reason != "index_unavailable":
+            dispatcher.utter_message(response="utter_offer_human")
+        return [SlotSet("knowledge_abstained", result.abstained)]
+
+
+def _warm_up() -> None:
+    try:
+        from bot.generation.answer import answer
+
+        answer("How long does standard shipping take?")
+        logger.info("Knowledge answering warmed up")
+    except Exception:
+        logger.exception("Knowledge warm-up failed; the first question will retry loading")
+
+
+if os.environ.get("SWITCHBOARD_WARM_UP") == "1":
+    threading.Thread(target=_warm_up, name="knowledge-warm-up", daemon=True).start()
