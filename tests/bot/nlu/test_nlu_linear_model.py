@@ -56,14 +56,32 @@ def test_novel_message_gets_low_confidence_and_familiar_one_does_not() -> None:
     assert model.predict_proba(novel, [zero_counts]).max() < 0.1
 
 
+def test_message_of_unknown_words_gets_low_confidence() -> None:
+    dense, counts, labels = _blobs()
+    words = {"greet": ["hello", "there"], "order_status": ["where", "order"], "refund": ["money", "back"]}
+    tokens = [words[label] for label in labels]
+    model = DenseSparseModel(ModelConfig(novelty_quantile=0)).fit(dense, [counts], labels, tokens)
+    sample = dense[:1], [counts[:1]]
+    known = model.predict_proba(*sample, tokens=[["hello", "there"]]).max()
+    assert known > 0.8
+    assert model.predict_proba(*sample, tokens=[["hello", "HP-482913", "482913"]]).max() == known  # numbers ignored
+    assert model.predict_proba(*sample, tokens=[["hello", "blorp"]]).max() == known  # half unknown: tolerated
+    assert model.predict_proba(*sample, tokens=[["blorp", "fizzle", "wug"]]).max() == pytest.approx(known * np.exp(-1.0))
+
+
 def test_save_and_load_give_identical_predictions(tmp_path: Path) -> None:
     dense, counts, labels = _blobs()
-    model = DenseSparseModel().fit(dense, [counts], labels)
+    tokens = [["word", label] for label in labels]
+    model = DenseSparseModel().fit(dense, [counts], labels, tokens)
     model.save(tmp_path)
     loaded = DenseSparseModel.load(tmp_path)
-    np.testing.assert_allclose(loaded.predict_proba(dense, [counts]), model.predict_proba(dense, [counts]), atol=1e-6)
+    unknown = [["zzz", "qqq"]] * len(labels)
+    np.testing.assert_allclose(
+        loaded.predict_proba(dense, [counts], unknown), model.predict_proba(dense, [counts], unknown), atol=1e-6
+    )
+    assert loaded.vocabulary == model.vocabulary == {"word", "greet", "order_status", "refund"}
     with np.load(tmp_path / "model.npz", allow_pickle=False) as arrays:  # plain arrays, no pickles
-        assert set(arrays.files) >= {"coef", "intercept", "classes", "idf", "train_dense"}
+        assert set(arrays.files) >= {"coef", "intercept", "classes", "idf", "train_dense", "vocabulary"}
 
 
 def test_two_classes_are_handled_symmetrically() -> None:
@@ -88,6 +106,8 @@ def test_feature_width_change_is_reported() -> None:
         (ModelConfig(dense_weight=0, sparse_weight=0), "cannot both be 0"),
         (ModelConfig(calibration_folds=1), "calibration_folds"),
         (ModelConfig(novelty_quantile=0.7), "novelty_quantile"),
+        (ModelConfig(oov_tolerance=1.0), "oov_tolerance"),
+        (ModelConfig(oov_damping=-1), "oov_damping"),
     ],
 )
 def test_invalid_config_is_rejected(config: ModelConfig, message: str) -> None:

@@ -93,10 +93,11 @@ def test_loaded_component_predicts_the_same(pipeline: Pipeline) -> None:
         assert a.get(INTENT)["confidence"] == pytest.approx(b.get(INTENT)["confidence"], abs=1e-6)
 
 
-def test_off_topic_message_has_low_confidence_or_oos(pipeline: Pipeline) -> None:
-    (message,) = pipeline.parse(["explain the theory of relativity in simple words"], pipeline.classifier)
+@pytest.mark.parametrize("text", ["explain the theory of relativity in simple words", "blorp fizzle wug", "vvvv hhhh jjjj"])
+def test_off_topic_or_gibberish_gets_oos_or_low_confidence(pipeline: Pipeline, text: str) -> None:
+    (message,) = pipeline.parse([text], pipeline.classifier)
     intent = message.get(INTENT)
-    assert intent["name"] == "oos" or intent["confidence"] < 0.3
+    assert intent["name"] == "oos" or intent["confidence"] < 0.3, intent
 
 
 def test_untrained_component_predicts_nothing(tmp_path: Path) -> None:
