@@ -76,6 +76,7 @@ def main() -> int:
     from bot.knowledge.retriever import HybridRetriever, tokenize
     from bot.knowledge.store import build_faiss_index
 
+    load_before = os.getloadavg()[0]
     rng = random.Random(42)
     embedder = get_embedder()
     questions = [item.question for item in read_qa(ROOT / "benchmarks" / "data" / "kb_qa.csv")]
@@ -138,7 +139,8 @@ def main() -> int:
         "search_ms_*: hybrid search given the query vector (FAISS + BM25 + fusion); "
         "*_with_embedding_*: plus MiniLM query embedding; 1k = real MiniLM vectors, flat index; "
         "100k = synthetic vectors clustered around the 1k real ones (HNSW32, efSearch 64) and synthetic BM25 texts; "
-        f"{os.cpu_count()} CPUs, {platform.machine()}, faiss omp threads {faiss.omp_get_max_threads()}"
+        f"{os.cpu_count()} CPUs, {platform.machine()}, faiss omp threads {faiss.omp_get_max_threads()}, "
+        f"load average {load_before:.1f} at start / {os.getloadavg()[0]:.1f} at end"
     )
     print(f"100k ({kind_100k}): search p50/p95 {results['search_ms_p50_100k']}/{results['search_ms_p95_100k']} ms", flush=True)
 
