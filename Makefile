@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval encoder eval-nlu bench-connectors finetune
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -34,6 +34,9 @@ eval-kb: envs ## evaluate retrieval: make eval-kb DOCS=<folder|CSV id,text[,titl
 
 bench-knowledge-retrieval: envs ## retrieval latency at 1k and 100k passages -> benchmarks/results/knowledge.json
 	@$(ML_PY) benchmarks/knowledge_retrieval.py
+
+bench-knowledge-generation: train index ## tokens/s naive vs llama.cpp, answer latency via REST, abstention threshold -> benchmarks/results/knowledge.json
+	@$(ML_PY) benchmarks/knowledge_generation.py --calibrate
 
 bench-connectors: envs train ## Telegram + SMS webhooks, 200 conversations x 5 messages -> benchmarks/results/connectors.json
 	@$(RASA_PY) benchmarks/connectors_load.py
@@ -64,3 +67,5 @@ test: validate test-conversations test-ml test-rasa-env ## install what is missi
 
 finetune: envs ## LoRA fine-tune the answer generator (configs/finetune.yml; ARGS="--set training.max_steps=10", "--resume")
 	@$(ML_PY) -m bot finetune --config configs/finetune.yml $(ARGS)
+
+bench: bench-knowledge-retrieval bench-knowledge-generation bench-connectors ## every benchmark -> benchmarks/results/*.json

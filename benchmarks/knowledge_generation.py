@@ -1,0 +1,231 @@
+"""Generation speed, end-to-end answer latency and the abstention threshold (``make bench-knowledge-generation``).
+
+What is measured (results merged into benchmarks/results/knowledge.json, other keys kept):
+
+- ``naive_tokens_per_second``: the naive path, transformers fp32 ``generate`` (KV cache on,
+  greedy) of SmolLM2-135M dequantised from the GGUF, over the prompts of the first
+  ``--gen-questions`` questions of benchmarks/data/kb_qa.csv (real retrieval, the bot's
+  ``build_prompt``). Tokens generated / seconds of generation (prompt processing included).
+- ``tokens_per_second``: the fast path, llama.cpp (llama-cpp-python, Q4_1 as shipped), same
+  prompts, same greedy decoding and stops, measured in the same run; ``tokens_per_second_ratio``
+  is fast / naive.
+- ``answer_seconds_p50`` / ``_p95``: wall time of one REST call (POST /webhooks/rest/webhook)
+  to a real Rasa server + action server (tests/support/live.py), over the knowledge questions
+  of kb_qa.csv that the dialogue routed to ``action_answer_question`` (counted in
+  ``answer_n``), after warm-up requests that load the index and the model.
+- with ``--calibrate``: the abstention threshold. Retrieval confidence of in-scope questions
+  (kb_qa.csv) and unrelated ones (abstention_unrelated.csv), split in halves (even rows
+  calibrate, odd rows test); the threshold maximising balanced accuracy on the calibration
+  half (the middle of the range of equally good thresholds) and its rates on the test half.
+
+Run: ``.venv/ml/bin/python benchmarks/knowledge_generation.py [--skip-e2e] [--calibrate]``.
+The machine's load average is recorded next to the numbers: on a busy 2-core machine every
+number here is slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+RESULTS = ROOT / "benchmarks" / "results" / "knowledge.json"
+KB_QA = ROOT / "benchmarks" / "data" / "kb_qa.csv"
+UNRELATED = ROOT / "benchmarks" / "data" / "abstention_unrelated.csv"
+
+
+def _questions(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row["question"].strip() for row in csv.DictReader(handle) if row["question"].strip()]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    import numpy as np
+
+    return round(float(np.percentile(np.asarray(values), q)), 3)
+
+
+def _prompts(questions: list[str]) -> list[str]:
+    from bot.generation.prompt import build_prompt
+    from bot.guidelines import get_guidelines
+    from bot.knowledge.retriever import get_retriever
+
+    retriever = get_retriever()
+    guidelines = get_guidelines()
+    return [build_prompt(q, retriever.search(q, 5), guidelines).text for q in questions]
+
+
+def _throughput(generator: Any, prompts: list[str], max_new_tokens: int) -> dict[str, float]:
+    generator.generate(prompts[0], max_new_tokens=8)  # warm-up
+    tokens, seconds, prompt_tokens = 0, 0.0, 0
+    per_answer = []
+    for prompt in prompts:
+        generation = generator.generate(prompt, max_new_tokens=max_new_tokens)
+        tokens += generation.n_tokens
+        seconds += generation.seconds
+        prompt_tokens += generation.prompt_tokens
+        per_answer.append(generation.seconds)
+    return {
+        "tokens_per_second": round(tokens / seconds, 2) if seconds else 0.0,
+        "tokens": tokens,
+        "seconds_p50": _percentile(per_answer, 50),
+        "mean_prompt_tokens": round(prompt_tokens / len(prompts), 1),
+    }
+
+
+def bench_generation(n_questions: int, max_new_tokens: int) -> dict[str, Any]:
+    """Naive vs fast tokens/s on the same prompts."""
+    from bot.generation.model import LlamaCppGenerator, TorchGenerator
+
+    prompts = _prompts(_questions(KB_QA)[:n_questions])
+    t0 = time.perf_counter()
+    fast = LlamaCppGenerator()
+    fast_load = time.perf_counter() - t0
+    fast_result = _throughput(fast, prompts, max_new_tokens)
+    del fast
+    t0 = time.perf_counter()
+    naive = TorchGenerator()
+    naive_load = time.perf_counter() - t0
+    naive_result = _throughput(naive, prompts, max_new_tokens)
+    ratio = fast_result["tokens_per_second"] / naive_result["tokens_per_second"] if naive_result["tokens_per_second"] else None
+    return {
+        "naive_tokens_per_second": naive_result["tokens_per_second"],
+        "tokens_per_second": fast_result["tokens_per_second"],
+        "tokens_per_second_ratio": round(ratio, 2) if ratio else None,
+        "naive_generate_seconds_p50": naive_result["seconds_p50"],
+        "fast_generate_seconds_p50": fast_result["seconds_p50"],
+        "naive_load_seconds": round(naive_load, 2),
+        "fast_load_seconds": round(fast_load, 2),
+        "generation_mean_prompt_tokens": fast_result["mean_prompt_tokens"],
+        "generation_n_prompts": len(prompts),
+        "generation_max_new_tokens": max_new_tokens,
+    }
+
+
+def bench_end_to_end(n_questions: int) -> dict[str, Any]:
+    """Latency of knowledge answers through the REST channel of real servers."""
+    import tempfile
+
+    from bot.guidelines import get_guidelines
+    from tests.support.live import LiveBot, http
+
+    abstain = get_guidelines().replies.abstain
+    questions = _questions(KB_QA)[:n_questions]
+    seconds: list[float] = []
+    routed = 0
+    with tempfile.TemporaryDirectory(prefix="bench-knowledge-") as workdir:
+        bot = LiveBot(workdir=Path(workdir))
+        bot.start()
+        try:
+            url = f"{bot.base_url}/webhooks/rest/webhook"
+            t0 = time.perf_counter()
+            http("POST", url, {"sender": "warm-up", "message": "can I return a gift without a receipt"}, timeout=300)
+            first = time.perf_counter() - t0
+            http("POST", url, {"sender": "warm-up", "message": "how do Pine Points work?"}, timeout=300)
+            for question in questions:
+                sender = uuid.uuid4().hex
+                t0 = time.perf_counter()
+                reply = http("POST", url, {"sender": sender, "message": question}, timeout=300)
+                elapsed = time.perf_counter() - t0
+                texts = [m.get("text", "") for m in reply.body] if isinstance(reply.body, list) else []
+                if any("\nSource:" in t or t == abstain for t in texts):
+                    routed += 1
+                    seconds.append(elapsed)
+        finally:
+            bot.stop()
+    if not seconds:
+        raise RuntimeError("no question reached action_answer_question; is the knowledge index built (make index)?")
+    return {
+        "answer_seconds_p50": _percentile(seconds, 50),
+        "answer_seconds_p95": _percentile(seconds, 95),
+        "answer_seconds_mean": round(statistics.fmean(seconds), 3),
+        "answer_n": routed,
+        "answer_questions_sent": len(questions),
+        "first_answer_seconds": round(first, 2),
+    }
+
+
+def calibrate() -> dict[str, Any]:
+    """Pick the abstention threshold on half the questions, report it on the other half."""
+    from bot.knowledge.retriever import get_retriever
+
+    retriever = get_retriever()
+    inside = [retriever.retrieve(q, 5).confidence for q in _questions(KB_QA)]
+    outside = [retriever.retrieve(q, 5).confidence for q in _questions(UNRELATED)]
+    cal_in, test_in = inside[0::2], inside[1::2]
+    cal_out, test_out = outside[0::2], outside[1::2]
+
+    def rates(threshold: float, ins: list[float], outs: list[float]) -> tuple[float, float]:
+        answered = sum(c >= threshold for c in ins) / len(ins)
+        abstained = sum(c < threshold for c in outs) / len(outs)
+        return answered, abstained
+
+    scores = {}
+    for step in range(10, 71):
+        threshold = step / 100
+        answered, abstained = rates(threshold, cal_in, cal_out)
+        scores[threshold] = (answered + abstained) / 2
+    best_score = max(scores.values())
+    tied = [t for t, score in scores.items() if score >= best_score - 1e-9]
+    best = round((min(tied) + max(tied)) / 2, 2)  # middle of the best range: the widest margin
+    answered, abstained = rates(best, test_in, test_out)
+    from bot.generation.answer import ABSTAIN_THRESHOLD
+
+    used_answered, used_abstained = rates(ABSTAIN_THRESHOLD, test_in, test_out)
+    return {
+        "abstain_threshold_calibrated": best,
+        "abstain_threshold_used": ABSTAIN_THRESHOLD,
+        "abstain_test_in_scope_answered": round(used_answered, 3),
+        "abstain_test_unrelated_abstained": round(used_abstained, 3),
+        "abstain_calibrated_test_in_scope_answered": round(answered, 3),
+        "abstain_calibrated_test_unrelated_abstained": round(abstained, 3),
+        "abstain_n_in_scope": len(inside),
+        "abstain_n_unrelated": len(outside),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gen-questions", type=int, default=10, help="prompts for the tokens/s comparison")
+    parser.add_argument("--max-new-tokens", type=int, default=96)
+    parser.add_argument("--e2e-questions", type=int, default=40, help="questions sent through the REST channel")
+    parser.add_argument("--skip-generation", action="store_true")
+    parser.add_argument("--skip-e2e", action="store_true")
+    parser.add_argument("--calibrate", action="store_true", help="also calibrate the abstention threshold")
+    args = parser.parse_args(argv)
+
+    results: dict[str, Any] = {}
+    load_before = os.getloadavg()[0]
+    if args.calibrate:
+        results.update(calibrate())
+    if not args.skip_generation:
+        results.update(bench_generation(args.gen_questions, args.max_new_tokens))
+    if not args.skip_e2e:
+        results.update(bench_end_to_end(args.e2e_questions))
+    results["generation_machine"] = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after"
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    merged.update(results)
+    RESULTS.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
