@@ -8,6 +8,7 @@ thread when the action server starts instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -52,9 +53,17 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
+        # Retrieval and generation block for up to a few seconds: run them in a worker thread
+        # so the action server keeps serving other actions (answers are serialised inside
+        # bot.generation by the generator's lock).
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.answer, dispatcher, tracker)
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Answer the latest user message; returns the slot event (the blocking part of run)."""
         question = (tracker.latest_message or {}).get("text") or ""
         channel: Optional[str] = tracker.get_latest_input_channel()
         try:

@@ -36,7 +36,7 @@ __all__ = [
 
 DEFAULT_MAX_PASSAGES = 2
 """Passages in the prompt. More costs prompt time (about 1 ms per token on 2 cores) for little gain."""
-DEFAULT_MAX_PASSAGE_CHARS = 600
+DEFAULT_MAX_PASSAGE_CHARS = 500
 DEFAULT_MAX_HISTORY_TURNS = 4
 _MAX_TURN_CHARS = 300
 _MAX_QUESTION_CHARS = 600

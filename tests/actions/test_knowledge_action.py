@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import sys
@@ -42,7 +43,7 @@ def _run(text: str, channel: str = "webchat") -> tuple[list[dict[str, Any]], lis
     from actions.knowledge import ActionAnswerQuestion
 
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerQuestion().run(dispatcher, _tracker(text, channel), {})
+    events = asyncio.run(ActionAnswerQuestion().run(dispatcher, _tracker(text, channel), {}))
     return dispatcher.messages, events
 
 
