@@ -21,6 +21,9 @@ from rasa_sdk.types import DomainDict
 
 logger = logging.getLogger(__name__)
 
+# Before anything in this process loads torch/OpenMP: see bot/generation/__init__.py.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 HISTORY_TURNS = 4
 UNAVAILABLE_TEXT = "Sorry, I can't look that up right now. Our care team can help: 1-800-555-0142 or support@harborandpine.example."
 """Used only when guidelines.yml itself cannot be loaded (its error is logged)."""

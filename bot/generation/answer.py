@@ -57,8 +57,9 @@ thresholds with the best balanced accuracy), odd rows to test: 100% of in-scope 
 answered, 88% of unrelated ones abstained on (0.40 would give 95% / 96%). See docs/generation.md."""
 
 TOP_K = 5
-MAX_NEW_TOKENS = 96
+MAX_NEW_TOKENS = 64
 _EXTRACTIVE_SENTENCES = 2
+_SHORT_PASSAGE_CHARS = 300
 
 # Rasa input channel name -> guidelines channel name.
 _CHANNEL_ALIASES = {
@@ -147,24 +148,11 @@ def citation(sources: Sequence[Source], style: str) -> str:
 
 # ---------------------------------------------------------------------------- helpers
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    """a an and are as at be been but by can could do does did for from had has have how i if in
-    into is it its my me of on or our so that the their them then there these they this to was
-    we were what when where which who why will with would you your yours can't don't i'm please
-    hi hello thanks thank there's about any get got just""".split()
-)
-
-
 def _content_words(text: str) -> set[str]:
-    words = set()
-    for word in _WORD_RE.findall(text.lower()):
-        if word in _STOP:
-            continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.add(word)
-    return words
+    """Stemmed content words, as the retriever's BM25 sees them (so "ships" matches "shipping")."""
+    from bot.knowledge.retriever import tokenize
+
+    return set(tokenize(text))
 
 
 def _passage_title(passage: PassageLike) -> str:
@@ -189,10 +177,16 @@ def _confidence(passages: Sequence[PassageLike]) -> float:
 def extractive_answer(question: str, passage: PassageLike, n_sentences: int = _EXTRACTIVE_SENTENCES) -> str:
     """The sentences of ``passage`` that share the most content words with ``question``.
 
-    Returns up to ``n_sentences`` sentences in passage order, or an empty string when no
-    sentence shares a content word with the question.
+    A passage of at most 300 characters (an FAQ answer) is returned whole. Returns up to
+    ``n_sentences`` sentences in passage order, or an empty string when the passage shares no
+    content word with the question.
     """
     wanted = _content_words(question)
+    if not wanted & _content_words(passage.heading + " " + passage.text):
+        return ""
+    if len(passage.text) <= _SHORT_PASSAGE_CHARS:
+        # a short passage (an FAQ answer) is the answer; picking sentences would break it up
+        return re.sub(r"\s+", " ", re.sub(r"^[-*#>\s]+", "", passage.text)).strip()
     sentences = [s for s in split_sentences(passage.text) if len(s) > 2]
     scored = []
     for position, sentence in enumerate(sentences):

@@ -56,12 +56,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# llama.cpp's CPU backend runs its threads with OpenMP. With the default (active, spinning)
-# wait policy, two threads on a 2-core machine shared with other processes slow generation
-# down by 10-30x (measured: 1 token/s instead of 30); passive waiting keeps it at full speed
-# when the machine is idle and degrades gracefully when it is not. Must be set before the
-# OpenMP runtime loads, i.e. before llama_cpp is imported.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OMP_WAIT_POLICY: set by bot/generation/__init__.py (see there).
 
 GGUF_FILE_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 STOP_TEXT = "<|im_end|>"
