@@ -366,6 +366,11 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
 
         bar = tqdm(total=steps, initial=state.step, desc="fine-tune", unit="step", dynamic_ncols=True)
     last_saved = state.step
+    if checkpoint is None:
+        # Where the curve starts: the base model's validation loss (adapter B matrices are zero).
+        start_loss = validate_now()
+        _append_jsonl(log_path, {"step": 0, "val_loss": round(start_loss, 5),
+                                 "val_perplexity": round(ev.perplexity(start_loss), 4)})
     try:
         model.train()
         while state.step < steps and not state.stopped_early:

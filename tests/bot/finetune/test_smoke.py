@@ -74,7 +74,7 @@ def test_resume_continues_at_the_right_step_and_finishes(smoke: SmokeRun) -> Non
     # Linear schedule with 1 warm-up step over 4 steps: the resumed scheduler continues it.
     assert [r["lr"] for r in train] == pytest.approx([1e-3, 2e-3 / 3, 1e-3 / 3, 0.0])
     assert train[-1]["train_seconds"] > train[1]["train_seconds"]  # time accumulates across the restart
-    assert [r["step"] for r in records if "val_loss" in r] == [2, 4]
+    assert [r["step"] for r in records if "val_loss" in r] == [0, 2, 4]  # 0: the base model
     assert not (smoke.out / ".work" / RUN).exists()  # checkpoints cleaned once the run is complete
     assert (smoke.out / "registry.json").read_bytes() == smoke.registry_before  # a run never promotes
 
