@@ -80,7 +80,7 @@ def test_a_number_from_pasted_customer_text_is_not_repeated(retriever: Any, guid
 
 
 def test_an_order_number_the_customer_gave_may_be_repeated(retriever: Any, guidelines: Any) -> None:
-    echo = ScriptedGenerator("You can return the gift from order HP-482913 at harborandpine.example/returns.")
+    echo = ScriptedGenerator("Yes, the gift from order HP-482913 can be returned.")
     result = answer("Can I return the gift from order HP-482913?", retriever=retriever, generator=echo,
                     guidelines=guidelines)
     assert result.mode == "generated"

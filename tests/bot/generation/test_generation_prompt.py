@@ -39,12 +39,13 @@ def test_same_inputs_give_the_same_prompt() -> None:
 def test_prompt_holds_persona_passages_turns_and_question_in_their_places() -> None:
     guidelines = load_guidelines()
     prompt = build_prompt("Can I return a gift without a receipt?", PASSAGES, guidelines,
-                          [Turn("customer", "I got a sweater as a present"), Turn("assistant", "Lovely!")])
+                          [Turn("customer", "I got a sweater as a present"), Turn("assistant", "Lovely!")],
+                          max_passages=2)
     system, earlier_customer, earlier_bot, question = prompt.messages
     assert [m.role for m in prompt.messages] == ["system", "user", "assistant", "user"]
     assert system.content.startswith(system_prompt(guidelines) + "\n\nHelp-centre information:\n")
     assert "You are Pip" in system.content
-    # passages are labelled blocks inside the information section, two by default
+    # passages are labelled blocks inside the information section
     assert "[Returning a gift > Without a gift receipt]\nNo receipt? You get store credit" in system.content
     assert "[Shipping options > Standard shipping]" in system.content
     assert "1-800-555-0142" not in system.content
@@ -53,6 +54,9 @@ def test_prompt_holds_persona_passages_turns_and_question_in_their_places() -> N
     assert earlier_bot.content == "Lovely!"
     assert question.content == "Can I return a gift without a receipt?"
     assert "receipt" not in system_prompt(guidelines)
+    # one passage by default (latency), the best one
+    default = build_prompt("Can I return a gift without a receipt?", PASSAGES, guidelines).messages[0].content
+    assert "[Returning a gift > Without a gift receipt]" in default and "[Shipping options" not in default
 
 
 def test_prompt_renders_as_chatml_ending_with_the_assistant_turn() -> None:
