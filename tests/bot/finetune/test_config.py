@@ -15,8 +15,8 @@ SMOKE = ROOT / "configs" / "finetune-smoke.yml"
 
 def test_shipped_configs_load() -> None:
     config = load_config(DEFAULT)
-    assert config.lora.rank == 16 and config.training.max_steps == 60
-    assert config.training.learning_rate == pytest.approx(4e-4)
+    assert config.lora.rank == 16 and config.training.max_steps == 100
+    assert config.training.learning_rate == pytest.approx(6e-4)
     smoke = load_config(SMOKE)
     assert smoke.training.max_steps <= 5 and smoke.data.max_train_examples <= 10
 
