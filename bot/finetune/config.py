@@ -45,8 +45,8 @@ class DataConfig:
     drop_ungrounded_targets: bool = True
     """Drop training replies stating a fact (number, URL, email...) absent from the prompt's
     passages and conversation: the model should learn to copy facts, not to recall them."""
-    retrieval_top_k: int = 5
-    """Passages retrieved per question (the production answer path retrieves 5, prompts 2)."""
+    retrieval_top_k: int = 0
+    """Passages retrieved per question; 0: as the answering action (``bot.generation.answer.TOP_K``)."""
 
 
 @dataclass
@@ -97,7 +97,8 @@ class EvaluationConfig:
     """End-of-run evaluation on the test split, fine-tuned vs base model."""
 
     max_examples: int = 40
-    max_new_tokens: int = 96
+    max_new_tokens: int = 0
+    """0: as the answering action (``bot.generation.answer.MAX_NEW_TOKENS``)."""
     batch_size: int = 8
     report_samples: int = 10
     compare_base: bool = True
@@ -274,6 +275,24 @@ def _coerce(value: Any, f: dataclasses.Field, where: str) -> Any:
     return value
 
 
+def production_top_k(config: FinetuneConfig) -> int:
+    """Passages to retrieve: ``data.retrieval_top_k`` or the answering action's ``TOP_K``."""
+    if config.data.retrieval_top_k:
+        return config.data.retrieval_top_k
+    from bot.generation.answer import TOP_K
+
+    return TOP_K
+
+
+def production_max_new_tokens(config: FinetuneConfig) -> int:
+    """Generation budget: ``evaluation.max_new_tokens`` or the answering action's ``MAX_NEW_TOKENS``."""
+    if config.evaluation.max_new_tokens:
+        return config.evaluation.max_new_tokens
+    from bot.generation.answer import MAX_NEW_TOKENS
+
+    return MAX_NEW_TOKENS
+
+
 def validate(config: FinetuneConfig) -> None:
     """Check every value that training could only discover too late.
 
@@ -318,9 +337,9 @@ def validate(config: FinetuneConfig) -> None:
     need(d.min_validation_examples >= 1, "data.min_validation_examples", d.min_validation_examples, "must be >= 1")
     need(d.min_test_examples >= 1, "data.min_test_examples", d.min_test_examples, "must be >= 1")
     need(d.max_train_examples >= 0, "data.max_train_examples", d.max_train_examples, "must be >= 0 (0 = all)")
-    need(d.retrieval_top_k >= 1, "data.retrieval_top_k", d.retrieval_top_k, "must be >= 1")
+    need(d.retrieval_top_k >= 0, "data.retrieval_top_k", d.retrieval_top_k, "must be >= 0 (0 = as the answering action)")
     need(e.max_examples >= 1, "evaluation.max_examples", e.max_examples, "must be >= 1")
-    need(e.max_new_tokens >= 1, "evaluation.max_new_tokens", e.max_new_tokens, "must be >= 1")
+    need(e.max_new_tokens >= 0, "evaluation.max_new_tokens", e.max_new_tokens, "must be >= 0 (0 = as the answering action)")
     need(e.batch_size >= 1, "evaluation.batch_size", e.batch_size, "must be >= 1")
     need(e.report_samples >= 0, "evaluation.report_samples", e.report_samples, "must be >= 0")
     if o.run_id:

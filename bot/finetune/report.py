@@ -46,7 +46,7 @@ def _cell(text: str) -> str:
 def results_table(metrics: dict[str, Any]) -> str:
     """Markdown table of base vs fine-tuned goal metrics."""
     rows = ["| metric (test split) | base | fine-tuned |", "|---|---|---|"]
-    for key in GOAL_METRICS + ("mean_answer_chars",):
+    for key in GOAL_METRICS + ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars"):
         base = metrics.get("base", {}).get(key, "n/a")
         tuned = metrics.get("finetuned", {}).get(key, "n/a")
         rows.append(f"| {key} | {base} | {tuned} |")
@@ -59,7 +59,9 @@ def samples_markdown(run_id: str, metrics: dict[str, Any], samples: Sequence[dic
         f"# Evaluation of run {run_id}",
         "",
         f"Test split: {metrics.get('n_test')} of {metrics.get('n_test_split')} exchanges evaluated; "
-        "greedy decoding, PyTorch fp32, same prompts as production.",
+        "greedy decoding, PyTorch fp32, same prompts and token budget as production. Answers are "
+        "scored after the answering action's tidy-up (speaker label, repeated sentences, unfinished "
+        "tail removed), before its fact check; `*_raw` rows score the untouched generations.",
         "",
         results_table(metrics),
         "",
@@ -131,7 +133,7 @@ def benchmark_summary(config: FinetuneConfig, metrics: dict[str, Any]) -> dict[s
     import os
     import platform
 
-    pick = lambda d: {k: d.get(k) for k in GOAL_METRICS + ("mean_answer_chars",)}  # noqa: E731
+    pick = lambda d: {k: d.get(k) for k in GOAL_METRICS + ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars")}  # noqa: E731
     base, tuned = metrics.get("base", {}), metrics.get("finetuned", {})
     summary: dict[str, Any] = {
         "run_id": metrics.get("run_id"),

@@ -18,6 +18,7 @@ input is found before the model is loaded:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -134,7 +135,9 @@ def prepare(config: FinetuneConfig) -> Prepared:
         digests[split] = ds.file_digest(path)
     ds.check_sizes(config, {k: len(v) for k, v in exchanges.items()})
 
-    builder = ds.PromptBuilder(ds.load_retriever(), config.data.retrieval_top_k)
+    from bot.finetune.config import production_top_k
+
+    builder = ds.PromptBuilder(ds.load_retriever(), production_top_k(config))
     examples, stats = ds.build_examples(config, builder, exchanges)
     ds.check_sizes(config, {k: len(v) for k, v in examples.items()})
 
@@ -463,7 +466,14 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
 def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: str, pad_id: int) -> dict[str, Any]:
     from bot.finetune import evaluate as ev
 
+    from bot.finetune.config import production_max_new_tokens
+
+    from bot.generation.answer import _tidy
+    from bot.guidelines import get_guidelines
+
+    guidelines = get_guidelines()
     e = config.evaluation
+    max_new_tokens = production_max_new_tokens(config)
     examples = prepared.examples["test"][: e.max_examples]
     items = prepared.tokens["test"][: e.max_examples]
     prompts = [x.prompt_text for x in examples]
@@ -472,16 +482,22 @@ def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: st
     variants = [("finetuned", False)] + ([("base", True)] if e.compare_base else [])
     for name, disable in variants:
         started = time.perf_counter()
-        context = model.disable_adapter() if disable else _nullcontext()
+        context = model.disable_adapter() if disable else contextlib.nullcontext()
         with context:
             nll, tokens = ev.mean_nll(model, items, pad_id, device, config.training.batch_size)
-            generated = ev.generate(model, prepared.tokenizer, prompts, e.max_new_tokens, e.batch_size, device)
+            raw = ev.generate(model, prepared.tokenizer, prompts, max_new_tokens, e.batch_size, device)
+        # Scored as the bot sees them before its fact check: the answering action's own tidy-up
+        # (speaker label, repeated sentences, a tail cut mid-sentence by the token budget).
+        generated = [_tidy(a, guidelines) for a in raw]
         scores = ev.score_answers(generated, examples)
+        raw_scores = ev.score_answers(raw, examples)
         answers[name] = generated
         results[name] = {
             "perplexity": round(ev.perplexity(nll), 4),
             "answer_similarity": round(scores.answer_similarity, 4),
             "unsupported_fact_rate": round(scores.unsupported_fact_rate, 4),
+            "answer_similarity_raw": round(raw_scores.answer_similarity, 4),
+            "unsupported_fact_rate_raw": round(raw_scores.unsupported_fact_rate, 4),
             "mean_answer_chars": round(sum(len(a) for a in generated) / len(generated), 1),
             "eval_seconds": round(time.perf_counter() - started, 1),
             "_unsupported": scores.unsupported,
@@ -503,14 +519,6 @@ def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: st
     return results
 
 
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-
 # ---------------------------------------------------------------------------- outputs
 
 
@@ -528,6 +536,9 @@ def _write_run(config: FinetuneConfig, run_id: str, work: Path, final: Path, mod
             metrics[name].pop("_similarities", None)
     metrics["test_digest"] = metrics["data"]["digests"]["test"]
     metrics["evaluation"] = dict(vars(config.evaluation))
+    from bot.finetune.config import production_max_new_tokens
+
+    metrics["evaluation"]["max_new_tokens"] = production_max_new_tokens(config)
     metrics["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     final.parent.mkdir(parents=True, exist_ok=True)
