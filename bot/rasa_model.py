@@ -11,8 +11,10 @@ import argparse
 import hashlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable, Optional
@@ -68,25 +70,32 @@ def ensure_trained(root: Path = paths.ROOT, force: bool = False) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("Training the Rasa model (config, domain or data changed) -> %s", target.relative_to(root))
     started = time.monotonic()
-    # Train into a temporary name and rename, so an interrupted training never
-    # leaves a file that looks like a finished model.
-    partial_name = target.name.replace(".tar.gz", ".partial")
-    command = [
-        str(paths.rasa_executable()), "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-        "--out", str(target.parent), "--fixed-model-name", partial_name,
-    ]
-    result = subprocess.run(command, cwd=root, env=_rasa_env(root))
-    partial = target.parent / f"{partial_name}.tar.gz"
-    if result.returncode != 0 or not partial.exists():
-        raise RuntimeError(f"rasa train failed with exit code {result.returncode}; see its output above")
-    os.replace(partial, target)
+    # Train into a fresh private folder and rename, so an interrupted training
+    # never leaves a file that looks like a finished model, and rasa never
+    # skips training because it finds an older model in the output folder.
+    staging = Path(tempfile.mkdtemp(prefix=".training-", dir=target.parent))
+    try:
+        command = [
+            str(paths.rasa_executable()), "train",
+            "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+            "--out", str(staging), "--fixed-model-name", "model",
+        ]
+        result = subprocess.run(command, cwd=root, env=_rasa_env(root))
+        partial = staging / "model.tar.gz"
+        if result.returncode != 0 or not partial.exists():
+            raise RuntimeError(
+                f"rasa train failed (exit code {result.returncode}, model written: {partial.exists()}); "
+                "see its output above"
+            )
+        os.replace(partial, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     logger.info("Trained in %.0f s", time.monotonic() - started)
     return target
 
 
 def run_conversation_tests(model: Path, stories: Path, root: Path = paths.ROOT) -> int:
-X
+    """Run ``rasa test core --e2e`` on test stories; returns rasa's exit code (non-zero on any failed story)."""
     out_dir = paths.var_dir() / "rasa-test-results"
     command = [
         str(paths.rasa_executable()), "test", "core", "--model", str(model),
