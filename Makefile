@@ -58,10 +58,10 @@ test-conversations: train ## Rasa conversation tests (tests/test_stories.yml)
 	@$(ML_PY) -m bot train --test-stories tests/test_stories.yml
 
 test-ml: test-setup train
-	@$(ML_ENV)/bin/pytest tests --ignore=tests/rasa_env -q -p no:cacheprovider
+	@$(ML_ENV)/bin/pytest tests --ignore=tests/rasa_env -q -p no:cacheprovider --durations=15
 
 test-rasa-env: envs train
-	@$(RASA_ENV)/bin/pytest tests/rasa_env -q -p no:cacheprovider
+	@$(RASA_ENV)/bin/pytest tests/rasa_env -q -p no:cacheprovider --durations=15
 
 test: validate test-conversations test-ml test-rasa-env ## install what is missing and run every test
 
