@@ -251,8 +251,11 @@ class SlackOutput(OutputChannel):
         return cls(SlackSender(values["SLACK_BOT_TOKEN"], values.get("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL)))
 
     async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
-                      thread_ts: Optional[str] = None) -> bool:
-        """Post proactively to a channel or user id (a user id posts to the app's DM); True when delivered."""
+                      thread_ts: Optional[str] = None, **kwargs: Any) -> bool:
+        """Post proactively to a channel or user id (a user id posts to the app's DM); True when delivered.
+
+        Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
+        """
         return await self.sender.post(recipient_id, text, buttons, thread_ts)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:

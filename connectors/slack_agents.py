@@ -68,8 +68,11 @@ class RasaChannels:
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    async def send(self, channel: str, recipient_id: str, text: str) -> bool:
-        """True when the customer's channel accepted the message."""
+    async def send(self, channel: str, recipient_id: str, text: str, from_agent: bool = False) -> bool:
+        """True when the customer's channel accepted the message.
+
+        ``from_agent`` marks a person's message (the web chat shows it as such; other channels ignore it).
+        """
         found = next((c for c in getattr(self.app.ctx, "input_channels", []) or [] if c.name() == channel), None)
         output = found.get_output_channel() if found is not None else None
         if output is None:
@@ -77,7 +80,7 @@ class RasaChannels:
             return False
         send_to = getattr(output, "send_to", None)
         if send_to is not None:
-            return bool(await send_to(recipient_id, text))
+            return bool(await send_to(recipient_id, text, from_agent=from_agent))
         await output.send_text_message(recipient_id, text)
         return True
 

@@ -225,8 +225,12 @@ class TelegramOutput(OutputChannel):
             raise ValueError("Telegram is not configured: set TELEGRAM_BOT_TOKEN")
         return cls(TelegramSender(values["TELEGRAM_BOT_TOKEN"], values.get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL)))
 
-    async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None) -> bool:
-        """Send a message to a chat id proactively (human handoff); True when delivered."""
+    async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
+                      **kwargs: Any) -> bool:
+        """Send a message to a chat id proactively (human handoff); True when delivered.
+
+        Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
+        """
         return await self.sender.send_text(recipient_id, text, buttons)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:

@@ -193,8 +193,12 @@ class SmsOutput(OutputChannel):
             raise ValueError(f"SMS is not configured: {config}")
         return cls(_sender(config, state_db or _default_state_db(), DeliveryStats()))
 
-    async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None) -> bool:
-        """Send an SMS to a phone number proactively (human handoff); False when opted out or failed."""
+    async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
+                      **kwargs: Any) -> bool:
+        """Send an SMS to a phone number proactively (human handoff); False when opted out or failed.
+
+        Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
+        """
         return await self.sender.send(recipient_id, text, buttons)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ in the background. Blocking work (database, Slack Web API) runs in worker thread
 Two boundaries are passed in, so the desk runs the same inside the Rasa server and in tests:
 
 - :class:`CustomerGateway`: sends a text to a customer on their own channel (Telegram, SMS,
-  Slack, ...) with that channel's formatting, outside a user turn.
+  Slack, web chat) with that channel's formatting, outside a user turn.
 - :class:`TrackerWriter`: appends events to a Rasa conversation (the agent's reply as a
   ``bot`` event with ``metadata.handoff_agent``; the ``handoff_active`` slot).
 
@@ -51,8 +51,8 @@ HELP = ("Usage: `/handoff queue` \u00b7 `/handoff claim H12` \u00b7 `/handoff tr
 class CustomerGateway(Protocol):
     """Sends to a customer on their channel outside a user turn."""
 
-    async def send(self, channel: str, recipient_id: str, text: str) -> bool:
-        """True when the channel accepted the message."""
+    async def send(self, channel: str, recipient_id: str, text: str, from_agent: bool = False) -> bool:
+        """True when the channel accepted the message; ``from_agent``: a person wrote it (not the bot)."""
 
 
 class TrackerWriter(Protocol):
@@ -187,7 +187,7 @@ class Desk:
                              f"Not sent: <@{handoff.owner}> owns {handoff.ref}. Ask them to transfer it to you.",
                              handoff.thread_ts)
             return "not sent: owned by another agent"
-        delivered = await self.customers.send(handoff.channel, handoff.recipient_id, text)
+        delivered = await self.customers.send(handoff.channel, handoff.recipient_id, text, from_agent=True)
         if not delivered:
             await self._post(handoff, f":warning: Not delivered to the customer on {handoff.channel}; "
                                       "please try again or use another channel.")

@@ -61,3 +61,38 @@ def test_page_sends_a_message_and_shows_the_reply_and_buttons(live_bot, browser)
     browser.find_element(By.ID, "send").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".msg.user")) == 4)
     assert browser.find_elements(By.CSS_SELECTOR, ".msg.user")[-1].text == "<b>bold</b>"
+
+
+def test_page_shows_messages_from_the_inbox_once_and_marks_a_person(live_bot, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from connectors.webchat_outbox import WebChatOutbox
+
+    browser.get(f"{live_bot.base_url}/webhooks/webchat/")
+    browser.find_element(By.ID, "text").send_keys("hello")
+    browser.find_element(By.ID, "send").click()
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".msg.bot"))
+    sender = browser.execute_script("return localStorage.getItem('switchboard-webchat-sender')")
+    assert len(sender) == 4 + 32 and sender.startswith("web-")  # 128 random bits
+
+    # What the handoff's output channel stores for this page (the same SQLite file the server uses).
+    outbox = WebChatOutbox(live_bot.workdir / "webchat.db")
+    outbox.put(sender, "Pat here: <b>not bold</b>", author="agent")
+    outbox.put(sender, "I'm back!", author="bot")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".msg.bot")) >= 2)
+    [agent] = browser.find_elements(By.CSS_SELECTOR, ".msg.agent")
+    assert agent.find_element(By.CSS_SELECTOR, ".who").text == "Care team"
+    assert agent.text == "Care team\nPat here: <b>not bold</b>"  # shown as text, never interpreted
+    assert browser.find_elements(By.CSS_SELECTOR, ".msg.bot")[-1].text == "I'm back!"
+
+    # The next poll acknowledges them; a reload does not show them again, a new one arrives once.
+    wait.until(lambda _: outbox.fetch(sender) == [])
+    browser.refresh()
+    outbox.put(sender, "One more thing from Pat.", author="agent")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".msg.agent"))  # a returning visitor polls at once
+    wait.until(lambda _: outbox.fetch(sender) == [])
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".msg.agent")] == [
+        "Care team\nOne more thing from Pat."]
+    assert browser.find_elements(By.CSS_SELECTOR, ".msg.bot") == []

@@ -119,6 +119,21 @@ class Desk:
         self.twilio.wait_delivered("Messages.create", count, To=number)
         return self.sms_texts(number)
 
+    def webchat_says(self, sender: str, text: str) -> List[str]:
+        """Post from the web chat page; the texts the bot answered inside the POST."""
+        return self.bot.texts(sender, text)
+
+    def inbox(self, sender: str, after: int = 0) -> Dict[str, Any]:
+        """Poll the web chat inbox like the page does (``after`` acknowledges up to that id)."""
+        reply = http("GET", self.url(f"/webhooks/webchat/inbox?sender={sender}&after={after}"))
+        assert reply.status == 200, reply.body
+        return reply.body
+
+    def wait_inbox(self, sender: str, count: int, timeout: float = 60.0) -> List[Dict[str, Any]]:
+        """Poll the inbox (without acknowledging) until at least ``count`` messages wait."""
+        return wait_until(lambda: (lambda got: got if len(got) >= count else None)(self.inbox(sender)["messages"]),
+                          timeout=timeout, what=f"{count} message(s) in the web chat inbox")
+
     # --- agents in Slack ------------------------------------------------------------------
     def signed(self, path: str, body: bytes, content_type: str, sign: bool = True,
                extra: Optional[Dict[str, str]] = None) -> HttpReply:
@@ -183,6 +198,16 @@ class Desk:
 
     def tracker(self, conversation_id: str) -> Dict[str, Any]:
         return self.bot.tracker(conversation_id)
+
+    def restart_rasa(self) -> None:
+        """Restart the Rasa server and wait until the agents' desk is ready again.
+
+        The server answers its health route before every start-up listener finished; until the
+        desk is built, Slack's requests get 503 (Slack retries events; a click can be repeated).
+        """
+        self.bot.restart_rasa()
+        wait_until(lambda: http("GET", self.url("/webhooks/slack_agents/health")).body.get("status") == "ok",
+                   timeout=60, what="the agents' desk ready after the restart")
 
     def counters(self) -> Dict[str, int]:
         """What the agents' desk did so far (its health route)."""

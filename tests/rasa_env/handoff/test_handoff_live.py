@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bot import paths
 from bot.handoff.slack_ui import ACTION_CLAIM, ACTION_RESOLVE
 from tests.rasa_env.handoff.conftest import CARE_CHANNEL, PAT, SAM, Desk, wait_until, write_policy
+from tests.support.live import http
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +101,75 @@ def test_sms_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
     assert desk.wait_sms(number, 3)[2].startswith(BACK)
     desk.sms_says(number, "how do I reset my password")
     assert "Forgot password?" in desk.wait_sms(number, 4)[3]
+
+
+def test_web_chat_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
+    sender = "web-" + secrets.token_hex(16)
+    assert desk.webchat_says(sender, "hi")[0].startswith("Hi, I'm Pip")
+    told = desk.webchat_says(sender, "I want to talk to a real person")
+    assert told[-1].startswith(LIVE) and "number 1 in line" in told[-1]  # answered inside the POST
+    handoff = desk.handoff(sender)
+    assert (handoff.state, handoff.reason, handoff.channel, handoff.recipient_id) == (
+        "waiting_agent", "customer_request", "webchat", sender)
+    [root] = [r for r in desk.roots() if "webchat customer" in json.dumps(r.params["blocks"])
+              and sender[-4:] in json.dumps(r.params["blocks"])]
+    assert sender not in json.dumps(root.params["blocks"])  # the sender id is the key to the inbox: masked
+
+    # The customer writes twice: both reach the thread, the bot answers nothing, nothing waits in the inbox.
+    assert desk.webchat_says(sender, "my order HP-482913 never arrived") == []
+    assert desk.webchat_says(sender, "hello? anyone there?") == []
+    assert desk.wait_thread(handoff.thread_ts, 2) == ["*Customer:* my order HP-482913 never arrived",
+                                                      "*Customer:* hello? anyone there?"]
+    assert desk.inbox(sender) == {"messages": [], "after": 0}
+
+    # The agent answers in the thread; the page fetches it from the inbox, as plain text, marked as a person's.
+    reply = "Hi, I'm Pat. Your *parcel* is on its way: <https://track.example/HP-482913|tracking>"
+    assert desk.agent_writes(PAT, reply, handoff.thread_ts).status == 200
+    [message] = desk.wait_inbox(sender, 1)
+    assert message["from"] == "agent"
+    assert message["text"] == "Hi, I'm Pat. Your parcel is on its way: tracking (https://track.example/HP-482913)"
+    assert desk.inbox(sender)["messages"] == [message]  # not acknowledged yet: delivered again
+    assert desk.store().get(handoff.id).state == "agent"
+
+    # A second reply waits in the outbox across a restart of the Rasa server.
+    def agent_turns() -> list:
+        return [e["text"] for e in bot_events(desk.tracker(sender))
+                if (e.get("metadata") or {}).get("handoff_agent") == PAT]
+
+    desk.agent_writes(PAT, "One more thing: it should arrive tomorrow.", handoff.thread_ts)
+    wait_until(lambda: len(agent_turns()) == 2, what="the second agent reply recorded (queued for the page)")
+    desk.restart_rasa()
+    after_restart = desk.inbox(sender, after=message["id"])  # acknowledges the first reply
+    assert [(m["text"], m["from"]) for m in after_restart["messages"]] == [
+        ("One more thing: it should arrive tomorrow.", "agent")]
+    assert after_restart["after"] == after_restart["messages"][0]["id"] > message["id"]
+    assert desk.inbox(sender, after=after_restart["after"]) == {"messages": [], "after": after_restart["after"]}
+
+    # Resolve: "I'm back" reaches the page through the inbox, and the bot answers the next message again.
+    assert desk.agent_clicks(PAT, ACTION_RESOLVE, handoff.id, handoff.thread_ts).status == 200
+    [back] = desk.wait_inbox(sender, 1)
+    assert back["from"] == "bot" and back["text"].startswith(BACK)
+    assert desk.store().open_for(sender) is None
+    assert any("Standard shipping takes 3-5 business days" in t for t in desk.webchat_says(sender, "how much is shipping"))
+    assert desk.inbox(sender, after=back["id"]) == {"messages": [], "after": back["id"]}
+
+    tracker = desk.tracker(sender)
+    # the tracker keeps the agent's words channel-neutral; each channel shapes them (web chat: plain text)
+    assert agent_turns() == ["Hi, I'm Pat. Your *parcel* is on its way: tracking (https://track.example/HP-482913)",
+                             "One more thing: it should arrive tomorrow."]
+    assert "hello? anyone there?" in [e["text"] for e in tracker["events"] if e.get("event") == "user"]
+    assert slot_value(tracker, "handoff_active") is False
+    assert not any("Not delivered" in text for text in desk.thread_posts(handoff.thread_ts))
+
+
+def test_web_chat_inbox_refuses_bad_polls(desk: Desk) -> None:
+    for query, status in (("", 400), ("sender=../etc", 400), ("sender=web-a&after=-1", 400),
+                          ("sender=web-a&after=abc", 400), ("sender=web-a&sender=web-b", 400),
+                          ("sender=web-a&after=" + "9" * 30, 400), ("sender=" + "a" * 2000, 414)):
+        reply = http("GET", desk.url(f"/webhooks/webchat/inbox?{query}"))
+        assert reply.status == status, (query, reply.status, reply.body)
+        assert "error" in reply.body
+    assert http("GET", desk.url("/webhooks/webchat/health")).body["status"] == "ok"
 
 
 def test_two_agents_racing_to_claim(desk: Desk) -> None:
@@ -206,7 +277,7 @@ def test_restart_during_a_handoff(desk: Desk) -> None:
     desk.wait_telegram(chat, 2)
 
     desk.bot.action.stop()
-    desk.bot.restart_rasa()
+    desk.restart_rasa()
     desk.bot.action.start()
     desk.bot.action.wait_healthy()
 
