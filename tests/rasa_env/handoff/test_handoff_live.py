@@ -191,8 +191,11 @@ def test_two_agents_racing_to_claim(desk: Desk) -> None:
         thread.join()
     assert statuses == {PAT: 200, SAM: 200}
     # The loser is told privately; the thread shows exactly one claim.
+    # Both clicks are done once the loser was told and the winner's claim is in the thread (in either order).
     desk.slack.wait_for(lambda calls: any(c.method == "chat.postEphemeral" and "not claimed" in c.params["text"]
-                                          for c in calls))
+                                          for c in calls)
+                        and any(c.method == "chat.postMessage" and "claimed this conversation" in c.params["text"]
+                                for c in calls))
     claims = [t for t in desk.thread_posts(handoff.thread_ts) if "claimed this conversation" in t]
     owner = desk.store().get(handoff.id).owner
     assert claims == [f"<@{owner}> claimed this conversation."]
