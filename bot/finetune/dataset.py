@@ -138,25 +138,33 @@ class PromptBuilder:
         self.top_k = top_k
         self.guidelines = get_guidelines()
 
-    def query(self, exchange: RawExchange) -> str:
-        """The retrieval query the answering action would send for this exchange."""
-        from bot.generation.answer import _retrieval_query
+    def queries(self, exchange: RawExchange) -> list[str]:
+        """The retrieval queries the answering action would search for this exchange."""
+        from bot.generation.answer import retrieval_queries
         from bot.generation.prompt import Turn
 
         history = [Turn(role, text) for role, text in exchange.history]  # type: ignore[arg-type]
-        return _retrieval_query(exchange.question, history)
+        return retrieval_queries(exchange.question, history)
 
     def build_all(self, exchanges: Sequence[RawExchange]) -> list[Example]:
         """Examples of many exchanges; queries are embedded in batches (same passages as one by one)."""
-        queries = [self.query(x) for x in exchanges]
+        per_exchange = [self.queries(x) for x in exchanges]
+        flat = [q for qs in per_exchange for q in qs]
         embedder = getattr(self.retriever, "embedder", None)
-        if embedder is None or not hasattr(self.retriever, "retrieve_with_vector") or not queries:
+        if embedder is None or not hasattr(self.retriever, "retrieve_with_vector") or not flat:
             return [self.build(x) for x in exchanges]
-        vectors = embedder.encode(queries)
-        return [
-            self.build(x, list(self.retriever.retrieve_with_vector(q, vectors[i : i + 1], self.top_k).passages))
-            for i, (x, q) in enumerate(zip(exchanges, queries))
-        ]
+        vectors = embedder.encode(flat)
+        examples = []
+        position = 0
+        for exchange, queries in zip(exchanges, per_exchange):
+            results = [
+                self.retriever.retrieve_with_vector(q, vectors[position + i : position + i + 1], self.top_k)
+                for i, q in enumerate(queries)
+            ]
+            position += len(queries)
+            best = max(results, key=lambda r: r.confidence)  # the first on ties, like retrieve_best
+            examples.append(self.build(exchange, list(best.passages)))
+        return examples
 
     def build(self, exchange: RawExchange, passages: Optional[list[Any]] = None) -> Example:
         """The example of one exchange (retrieval + build_prompt)."""
@@ -164,7 +172,9 @@ class PromptBuilder:
 
         history = [Turn(role, text) for role, text in exchange.history]  # type: ignore[arg-type]
         if passages is None:
-            passages = list(self.retriever.search(self.query(exchange), self.top_k))
+            from bot.generation.answer import retrieve_best
+
+            passages, _ = retrieve_best(self.retriever, self.queries(exchange), self.top_k)
         prompt = build_prompt(exchange.question, passages, self.guidelines, history=history)
         used = passages[:DEFAULT_MAX_PASSAGES]
         sources = tuple([f"{p.heading}\n{p.text}" for p in used] + [exchange.question] + [t for _, t in exchange.history])

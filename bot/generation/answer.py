@@ -43,6 +43,8 @@ __all__ = [
     "extractive_answer",
     "channel_for",
     "citation",
+    "retrieval_queries",
+    "retrieve_best",
 ]
 
 logger = logging.getLogger(__name__)
@@ -287,14 +289,36 @@ def _history_texts(history: Sequence[Turn]) -> list[str]:
     return [turn.text for turn in history]
 
 
-def _retrieval_query(question: str, history: Sequence[Turn]) -> str:
-    """A short follow-up ("and to Canada?") is searched together with the previous customer turn."""
-    if len(_content_words(question)) >= 3:
-        return question
-    for turn in reversed(history):
-        if turn.role == "customer" and turn.text.strip():
-            return f"{turn.text.strip()} {question}"
-    return question
+def retrieval_queries(question: str, history: Sequence[Turn]) -> list[str]:
+    """The readings of a customer message worth searching, the message alone first.
+
+    A short follow-up ("and to Canada?", "is there a warranty on jackets?") may need the previous
+    customer turn or may stand on its own; both readings are searched and
+    :func:`retrieve_best` keeps the one that retrieves more confidently.
+    """
+    queries = [question]
+    if len(_content_words(question)) < 3:
+        for turn in reversed(history):
+            if turn.role == "customer" and turn.text.strip():
+                queries.append(f"{turn.text.strip()} {question}")
+                break
+    return queries
+
+
+def retrieve_best(retriever: Any, queries: Sequence[str], top_k: int) -> tuple[list[Any], float]:
+    """Search every query and return the passages and confidence of the most confident one
+    (the first on ties). ``retriever`` has ``retrieve(query, top_k)`` or ``search(query, top_k)``."""
+    best: tuple[list[Any], float] = ([], -1.0)
+    for query in queries:
+        if hasattr(retriever, "retrieve"):
+            result = retriever.retrieve(query, top_k=top_k)
+            found = (list(result.passages), float(result.confidence))
+        else:
+            passages = list(retriever.search(query, top_k))
+            found = (passages, _confidence(passages))
+        if found[1] > best[1]:
+            best = found
+    return best[0], max(best[1], 0.0)
 
 
 def _index_location() -> dict[str, Any]:
@@ -405,13 +429,7 @@ def answer(
             logger.error("Knowledge index unavailable, cannot answer: %s", exc)
             return _fixed(guidelines.replies.unavailable, "index_unavailable", guidelines, target, True, started)
     t0 = time.perf_counter()
-    query = _retrieval_query(question, history)
-    if hasattr(retriever, "retrieve"):
-        result = retriever.retrieve(query, top_k=top_k)
-        passages, confidence = list(result.passages), float(result.confidence)
-    else:
-        passages = list(retriever.search(query, top_k))
-        confidence = _confidence(passages)
+    passages, confidence = retrieve_best(retriever, retrieval_queries(question, history), top_k)
     timings["retrieve"] = time.perf_counter() - t0
     return answer_with_passages(
         question,

@@ -178,3 +178,21 @@ def test_extractive_answer_picks_the_sentences_that_match() -> None:
     assert extractive_answer("zebra?", Passage()) == ""
     short = Passage(text="Express shipping costs $12.95. It takes 1-2 business days.")
     assert extractive_answer("express?", short) == short.text  # a short FAQ answer is kept whole
+
+
+def test_a_short_follow_up_uses_the_previous_turn_only_when_that_retrieves_better(retriever: Any) -> None:
+    from bot.generation.answer import retrieval_queries, retrieve_best
+    from bot.generation.prompt import Turn
+
+    history = [Turn("customer", "How much does express shipping cost?"), Turn("assistant", "Express is $12.95.")]
+    # "and to Canada?" alone is vague: searched together with the shipping question too
+    queries = retrieval_queries("and to Canada?", history)
+    assert queries == ["and to Canada?", "How much does express shipping cost? and to Canada?"]
+    passages, confidence = retrieve_best(retriever, queries, 5)
+    assert passages[0].doc_id == "shipping/shipping-options.md" and confidence > 0
+    # a short question that stands on its own is not dragged back to the previous topic
+    passages, _ = retrieve_best(retriever, retrieval_queries("forgot password?", history), 5)
+    assert passages[0].doc_id == "account/password-reset.md"
+    # a long question is searched alone
+    assert retrieval_queries("How do I wash a wool sweater at home?", history) == [
+        "How do I wash a wool sweater at home?"]
