@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import random
+import shlex
 import statistics
 import subprocess
 import sys
@@ -310,7 +311,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "benchmark": "connectors_load",
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, shared 2-core build machine",
-        "command": " ".join(["benchmarks/connectors_load.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": shlex.join(["benchmarks/connectors_load.py", *(argv if argv is not None else sys.argv[1:])]),
         "code": code_version(),
         # other work on the shared machine skews timings: 1/5/15-minute load averages
         "load_average_at_start": load_at_start,
