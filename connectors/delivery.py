@@ -201,7 +201,7 @@ class OrderedDispatcher(Generic[K, T]):
                 pass
         abandoned = self._pending
         if abandoned:
-            logger.error("%s: %d acknowledged message(s) not processed at shutdown (drain time %.0f s over)",
+            logger.error("%s: %d acknowledged message(s) not processed at shutdown (after a %.0f s drain)",
                          self._name, abandoned, drain_seconds)
         for task in list(self._tasks):
             task.cancel()
