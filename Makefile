@@ -39,7 +39,7 @@ bench-knowledge-generation: train index ## tokens/s naive vs llama.cpp, answer l
 	@$(ML_PY) benchmarks/knowledge_generation.py --calibrate
 
 bench-connectors: envs train ## Telegram + SMS webhooks, 200 conversations x 5 messages -> benchmarks/results/connectors.json
-	@$(RASA_PY) benchmarks/connectors_load.py
+	@$(RASA_PY) benchmarks/connectors_load.py $(ARGS)
 
 encoder: envs ## export the MiniLM sentence encoder to ONNX (models/onnx) unless the export is up to date
 	@$(ML_PY) -m bot export-encoder

@@ -13,7 +13,10 @@ fake Bot API / Twilio API. About 5 % of the webhooks are delivered twice (same `
 Measured: webhook acknowledgement time (HTTP round trip of the POST), end-to-end reply time
 (webhook posted -> the fake API received the first reply of that turn), messages lost (a turn
 whose replies did not all arrive within ``--reply-timeout``) and duplicated (replies beyond the
-expected number once every queue is empty). Results: ``benchmarks/results/connectors.json``.
+expected number once every queue is empty). Results: ``benchmarks/results/connectors.json``, with
+the machine's load average before and after each channel (the build machine is shared: timings
+are only comparable at similar load). ``--baseline other.json`` embeds the results of another run,
+e.g. the previous code measured in the same sitting, under ``"baseline"``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import json
 import os
 import platform
 import random
+import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,6 +59,20 @@ TWILIO_SID = "AC" + "b" * 32
 TWILIO_TOKEN = "bench-twilio-token"
 PUBLIC_BASE_URL = "https://bench.example.test"
 DUPLICATE_SHARE = 0.05
+
+
+def load_average() -> List[float]:
+    """The 1, 5 and 15 minute load averages, rounded."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def code_version() -> str:
+    """The commit measured (``git describe``), marked ``-dirty`` when the tree has changes."""
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def percentile(values: List[float], share: float) -> float:
@@ -171,6 +190,7 @@ class SmsLoad(ChannelLoad):
 async def run_channel(load: ChannelLoad, fake: FakeApi, base_url: str, conversations: int, messages: int,
                       reply_timeout: float, seed: int) -> Dict[str, Any]:
     """Drive ``conversations`` concurrent conversations through one channel; return its metrics."""
+    load_at_start = load_average()
     loop = asyncio.get_running_loop()
     watcher = ReplyWatcher(loop, load.method, load.recipient)
     fake.subscribe(watcher)
@@ -241,6 +261,8 @@ async def run_channel(load: ChannelLoad, fake: FakeApi, base_url: str, conversat
         "duplicated": duplicated,
         "wall_seconds": round(elapsed, 1),
         "messages_per_second": round(len(acks) / elapsed, 1),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": load_average(),
         "server_counters": health.body.get("counters", {}),
         "_acks": acks,
         "_replies": replies,
@@ -253,7 +275,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--messages", type=int, default=5)
     parser.add_argument("--reply-timeout", type=float, default=120.0, help="seconds before a turn counts as lost")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--baseline", type=Path, help="results of another run to embed under 'baseline'")
+    parser.add_argument("--baseline-label", default="", help="what the baseline measured (code, when)")
     args = parser.parse_args(argv)
+    baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+    load_at_start = load_average()
 
     telegram = FakeTelegram(TELEGRAM_TOKEN).start()
     twilio = FakeTwilio(TWILIO_SID, TWILIO_TOKEN).start()
@@ -285,8 +311,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         "benchmark": "connectors_load",
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, shared 2-core build machine",
-        "command": "make bench-connectors",
-        "load_average_1min_at_end": round(os.getloadavg()[0], 1),  # other work on the machine skews timings
+        "command": shlex.join(["benchmarks/connectors_load.py", *(argv if argv is not None else sys.argv[1:])]),
+        "code": code_version(),
+        # other work on the shared machine skews timings: 1/5/15-minute load averages
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": load_average(),
         "conversations_per_channel": args.conversations,
         "messages_per_conversation": args.messages,
         "script": [text for text, _ in SCRIPT][:args.messages],
@@ -299,9 +328,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         "duplicated": sum(m["duplicated"] for m in per_channel.values()),
         "channels": per_channel,
     }
+    if baseline is not None:
+        result["baseline"] = {"label": args.baseline_label, **baseline}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if k != "channels"}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("channels", "baseline")}, indent=2))
     print(f"written: {args.out}")
     return 0 if result["lost"] == 0 and result["duplicated"] == 0 else 1
 

@@ -7,6 +7,11 @@ Nothing here knows about Rasa or a platform:
   one process only, and a restart inside a platform's retry window may process a retry again.
 - :class:`OrderedDispatcher` runs work per key (one conversation) strictly in arrival order,
   while different keys run concurrently; the webhook handler only enqueues and answers.
+- :class:`LoopThread` is an asyncio event loop on a thread of its own: work that computes
+  without awaiting (Rasa's NLU and policies) runs there, so the loop that answers webhooks
+  stays free.
+- :class:`PerLoop` keeps one instance of a loop-bound resource (an HTTP client) per event loop,
+  because a channel sends both from the server's loop and from the dialogue thread's loop.
 - :func:`send_with_retry` retries transient send failures with exponential backoff (or the
   wait the platform asked for) and logs and counts permanent failures in :class:`DeliveryStats`.
 """
@@ -15,10 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import logging
+import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Awaitable, Callable, Deque, Dict, Generic, Hashable, Optional, Set, TypeVar
+from typing import Any, Awaitable, Callable, Coroutine, Deque, Dict, Generic, Hashable, Optional, Set, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,7 @@ DEFAULT_SEEN_MAX_ITEMS = 100_000
 DEFAULT_SEEN_TTL_SECONDS = 24 * 3600.0
 DEFAULT_MAX_PENDING = 10_000
 DEFAULT_MAX_CONCURRENT = 4
+DEFAULT_DRAIN_SECONDS = 10.0
 DEFAULT_SEND_ATTEMPTS = 5
 DEFAULT_BACKOFF_SECONDS = 0.5
 MAX_WAIT_SECONDS = 60.0
@@ -90,7 +98,7 @@ class SeenCache:
 
 
 class Overloaded(RuntimeError):
-    """The dispatcher holds ``max_pending`` items already; the caller should answer 503."""
+    """The dispatcher holds ``max_pending`` items already, or is shutting down; the caller should answer 503."""
 
 
 class OrderedDispatcher(Generic[K, T]):
@@ -99,9 +107,9 @@ class OrderedDispatcher(Generic[K, T]):
     A worker task exists only while its key has pending items, so idle conversations cost
     nothing. A failing item is logged and counted; the next item of the key still runs.
 
-    At most ``max_concurrent`` items run at once (first come, first served). Rasa runs NLU and
-    policies synchronously on the server's event loop; without this bound, hundreds of ready
-    turns would queue in front of every incoming webhook and delay its acknowledgement.
+    At most ``max_concurrent`` items run at once, first come, first served: turns that wait on
+    each other's computation only make every reply later, so a small bound keeps the early
+    arrivals' replies early instead of interleaving hundreds of turns.
     """
 
     def __init__(self, handler: Callable[[T], Awaitable[None]], stats: Optional[DeliveryStats] = None,
@@ -119,6 +127,7 @@ class OrderedDispatcher(Generic[K, T]):
         self._queues: Dict[K, Deque[T]] = {}
         self._tasks: Set["asyncio.Task[None]"] = set()
         self._pending = 0
+        self._closing = False
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -131,8 +140,11 @@ class OrderedDispatcher(Generic[K, T]):
         """Queue ``item`` behind the earlier items of ``key`` (call from the event loop).
 
         Raises:
-            Overloaded: ``max_pending`` items are waiting already.
+            Overloaded: ``max_pending`` items are waiting already, or :meth:`close` was called.
         """
+        if self._closing:
+            self._stats.overloaded += 1
+            raise Overloaded(f"{self._name}: shutting down")
         if self._pending >= self._max_pending:
             self._stats.overloaded += 1
             raise Overloaded(f"{self._name}: {self._pending} messages pending (max_pending={self._max_pending})")
@@ -149,33 +161,220 @@ class OrderedDispatcher(Generic[K, T]):
 
     async def _drain(self, key: K) -> None:
         queue = self._queues[key]
-        while queue:
-            item = queue[0]
-            try:
-                async with self._slots:
-                    await self._handler(item)
-                self._stats.processed += 1
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # one bad message must not stop the conversation's queue
-                self._stats.processing_errors += 1
-                logger.exception("%s: handling a message failed", self._name)
-            finally:
+        try:
+            while queue:
+                item = queue[0]
+                try:
+                    async with self._slots:
+                        await self._handler(item)
+                    self._stats.processed += 1
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # one bad message must not stop the conversation's queue
+                    self._stats.processing_errors += 1
+                    logger.exception("%s: handling a message failed", self._name)
                 queue.popleft()
                 self._pending -= 1
-        del self._queues[key]
-        if self._pending == 0:
-            self._idle.set()
+        finally:
+            if queue:  # cancelled (shutdown): what is left of this queue will not run
+                self._pending -= len(queue)
+                queue.clear()
+            del self._queues[key]
+            if self._pending == 0:
+                self._idle.set()
 
     async def join(self) -> None:
         """Wait until every submitted item has been handled."""
         await self._idle.wait()
 
-    async def close(self) -> None:
-        """Cancel the running workers (server shutdown)."""
+    async def close(self, drain_seconds: float = 0.0) -> int:
+        """Stop taking items, let the queued ones finish for up to ``drain_seconds``, cancel the rest.
+
+        Messages still queued after the drain were acknowledged to the platform but are not
+        processed: their number is returned and logged at ERROR (never dropped silently).
+        """
+        self._closing = True
+        if self._pending and drain_seconds > 0:
+            try:
+                await asyncio.wait_for(self._idle.wait(), drain_seconds)
+            except asyncio.TimeoutError:
+                pass
+        abandoned = self._pending
+        if abandoned:
+            logger.error("%s: %d acknowledged message(s) not processed at shutdown (after a %.0f s drain)",
+                         self._name, abandoned, drain_seconds)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        return abandoned
+
+
+class LoopThread:
+    """An asyncio event loop running on a thread of its own.
+
+    Code that computes for a long time without awaiting (Rasa's NLU and policy prediction, a
+    synchronous database write) blocks the event loop it runs on; everything else on that loop,
+    such as answering webhooks, waits. Run such work here instead: :meth:`run` hands a
+    coroutine to this thread's loop and awaits its result from the caller's loop, which stays
+    free meanwhile. The thread holds Python's GIL while it computes; the interpreter hands the
+    GIL to the waiting loop thread every switch interval (5 ms by default), so a webhook is
+    delayed by milliseconds rather than by whole turns.
+
+    Objects bound to an event loop (HTTP client sessions, asyncio locks) created by code running
+    here belong to this loop and must not be used from another one (see :class:`PerLoop`).
+    """
+
+    def __init__(self, name: str = "loop-thread") -> None:
+        self.name = name
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+
+    @property
+    def loop(self) -> Optional[asyncio.AbstractEventLoop]:
+        """The thread's loop (None before :meth:`start` and after :meth:`stop`)."""
+        return self._loop
+
+    def start(self) -> "LoopThread":
+        """Start the thread and its loop (idempotent)."""
+        if self._thread is not None:
+            return self
+        started = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._loop = loop
+            started.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+        self._thread = threading.Thread(target=serve, name=self.name, daemon=True)
+        self._thread.start()
+        started.wait()
+        return self
+
+    async def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on the thread's loop and return its result (or raise its error) to the caller.
+
+        Cancelling the caller cancels the coroutine on the thread too, and the caller waits until
+        it has really ended there: whatever the caller holds (a conversation's lock) is released
+        only after the work it guarded is over.
+
+        Raises:
+            RuntimeError: the thread is not running.
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            coroutine.close()
+            raise RuntimeError(f"{self.name}: not running")
+        caller = asyncio.get_running_loop()
+        outcome: "asyncio.Future[T]" = caller.create_future()
+        started: Dict[str, "asyncio.Task[T]"] = {}
+
+        def report(task: "asyncio.Task[T]") -> None:  # on the caller's loop
+            if outcome.done():
+                return
+            if task.cancelled():
+                outcome.cancel()
+            elif task.exception() is not None:
+                outcome.set_exception(task.exception())  # type: ignore[arg-type]
+            else:
+                outcome.set_result(task.result())
+
+        def start() -> None:  # on this thread's loop
+            task = loop.create_task(coroutine)
+            started["task"] = task
+            task.add_done_callback(lambda done: caller.call_soon_threadsafe(report, done))
+
+        loop.call_soon_threadsafe(start)
+        try:
+            return await asyncio.shield(outcome)
+        except asyncio.CancelledError:
+            # call_soon_threadsafe keeps order: start() has run before this cancel does
+            loop.call_soon_threadsafe(lambda: started["task"].cancel())
+            try:
+                await outcome
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # nobody is left to receive this error
+                logger.exception("%s: work whose caller was cancelled failed", self.name)
+            raise
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel what still runs on the thread, stop its loop and join it (idempotent)."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        async def cancel_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if not loop.is_closed() and thread.is_alive():
+            try:
+                asyncio.run_coroutine_threadsafe(cancel_all(), loop).result(timeout)
+            except (concurrent.futures.TimeoutError, RuntimeError):
+                logger.warning("%s: tasks did not finish within %.0f s of being cancelled", self.name, timeout)
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+        self._loop = None
+        self._thread = None
+
+
+class PerLoop(Generic[T]):
+    """One instance of a loop-bound resource per event loop, created on first use in that loop.
+
+    HTTP clients (httpx under python-telegram-bot, the aiohttp session under twilio) may only be
+    used from the event loop they were created in. A channel sends from two loops: replies
+    within a turn from the dialogue thread's loop, everything else (``setWebhook``, button
+    acknowledgements, SMS keyword answers, messages of a human agent) from the server's loop.
+    """
+
+    def __init__(self, create: Callable[[], Awaitable[T]], close: Callable[[T], Awaitable[None]]) -> None:
+        self._create = create
+        self._close = close
+        self._instances: Dict[asyncio.AbstractEventLoop, T] = {}
+        self._locks: Dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._guard = threading.Lock()
+
+    async def get(self) -> T:
+        """The running loop's instance (created on first use)."""
+        loop = asyncio.get_running_loop()
+        instance = self._instances.get(loop)
+        if instance is not None:
+            return instance
+        with self._guard:
+            lock = self._locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            instance = self._instances.get(loop)
+            if instance is None:
+                instance = await self._create()
+                with self._guard:
+                    self._instances[loop] = instance
+        return instance
+
+    def __len__(self) -> int:
+        return len(self._instances)
+
+    async def close(self) -> None:
+        """Close every instance in its own loop; instances of loops that no longer run are dropped."""
+        with self._guard:
+            instances = list(self._instances.items())
+            self._instances.clear()
+            self._locks.clear()
+        here = asyncio.get_running_loop()
+        for loop, instance in instances:
+            if loop is here:
+                await self._close(instance)
+            elif loop.is_running():
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._close(instance), loop))
+            else:  # its loop has ended (asyncio.run() returned): nothing can close it any more
+                logger.debug("dropping a client of an event loop that has stopped")
 
 
 Classifier = Callable[[BaseException], Optional[float]]

@@ -32,9 +32,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.channel_support import (
-    MAX_BODY_BYTES, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
 )
-from connectors.delivery import DeliveryStats, OrderedDispatcher, Overloaded, SeenCache, send_with_retry
+from connectors.delivery import (
+    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, SeenCache, send_with_retry,
+)
 from connectors.text import markdown_to_slack, split_text
 
 logger = logging.getLogger(__name__)
@@ -305,7 +307,7 @@ class SlackInput(InputChannel):
         self.seen = SeenCache()
         self.max_pending = max_pending
         self._dispatcher: Optional[OrderedDispatcher[str, SlackInbound]] = None
-        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._turns: Optional[RasaTurns] = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return None if self.disabled_reason else SlackOutput(self.sender)
@@ -344,8 +346,8 @@ class SlackInput(InputChannel):
         self.stats.received += 1
 
     async def _handle(self, inbound: SlackInbound) -> None:
-        assert self._on_new_message is not None
-        await self._on_new_message(UserMessage(
+        assert self._turns is not None
+        await self._turns(UserMessage(
             inbound.text, SlackOutput(self.sender, inbound.channel, inbound.thread_ts), inbound.user,
             input_channel=CHANNEL, message_id=inbound.delivery_id,
             metadata={"slack_channel": inbound.channel, "slack_thread_ts": inbound.thread_ts},
@@ -354,14 +356,15 @@ class SlackInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
-        self._on_new_message = on_new_message
+        self._turns = RasaTurns(on_new_message)
         self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         slack = Blueprint("slack_events", __name__)
+        self._turns.register(slack)
 
         @slack.listener("before_server_stop")
         async def stop(_app: Any, _loop: asyncio.AbstractEventLoop) -> None:
             if self._dispatcher is not None:
-                await self._dispatcher.close()
+                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @slack.route("/health", methods=["GET"])

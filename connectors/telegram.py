@@ -32,9 +32,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.channel_support import (
-    MAX_BODY_BYTES, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
 )
-from connectors.delivery import DeliveryStats, OrderedDispatcher, Overloaded, SeenCache, send_with_retry
+from connectors.delivery import (
+    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, PerLoop, SeenCache, send_with_retry,
+)
 from connectors.text import markdown_to_plain, split_text, utf16_length
 
 logger = logging.getLogger(__name__)
@@ -132,7 +134,11 @@ def _callback_data(button: Dict[str, Any]) -> str:
 
 
 class TelegramSender:
-    """The Bot API client of one bot token, with retries and delivery counters."""
+    """The Bot API client of one bot token, with retries and delivery counters.
+
+    python-telegram-bot's ``Bot`` sends through an httpx client bound to the event loop that
+    created it; the sender keeps one per loop (the server's and the dialogue thread's).
+    """
 
     def __init__(self, token: str, api_base_url: str = DEFAULT_API_BASE_URL,
                  stats: Optional[DeliveryStats] = None, attempts: int = 5, backoff_seconds: float = 0.5) -> None:
@@ -141,25 +147,21 @@ class TelegramSender:
         self.stats = stats or DeliveryStats()
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
-        self._bot: Any = None
-        self._lock: Optional[asyncio.Lock] = None
+        self._bots: PerLoop[Any] = PerLoop(self._new_bot, lambda bot: bot.shutdown())
+
+    async def _new_bot(self) -> Any:
+        from telegram import Bot
+        from telegram.request import HTTPXRequest
+
+        bot = Bot(self._token, base_url=f"{self.api_base_url}/bot", base_file_url=f"{self.api_base_url}/file/bot",
+                  request=HTTPXRequest(connection_pool_size=64),
+                  get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=10.0))
+        await bot.initialize()
+        return bot
 
     async def bot(self) -> Any:
-        """The initialised ``telegram.Bot`` (created on first use, in the running event loop)."""
-        if self._bot is None:
-            from telegram import Bot
-            from telegram.request import HTTPXRequest
-
-            self._lock = self._lock or asyncio.Lock()
-            async with self._lock:
-                if self._bot is None:
-                    bot = Bot(self._token, base_url=f"{self.api_base_url}/bot",
-                              base_file_url=f"{self.api_base_url}/file/bot",
-                              request=HTTPXRequest(connection_pool_size=64),
-                              get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=10.0))
-                    await bot.initialize()
-                    self._bot = bot
-        return self._bot
+        """The initialised ``telegram.Bot`` of the running event loop (created there on first use)."""
+        return await self._bots.get()
 
     async def _call(self, what: str, send: Callable[[Any], Awaitable[Any]]) -> Any:
         async def attempt() -> Any:
@@ -197,10 +199,8 @@ class TelegramSender:
         await self._call("answerCallbackQuery", lambda bot: bot.answer_callback_query(callback_query_id))
 
     async def close(self) -> None:
-        """Close the HTTP connections."""
-        if self._bot is not None:
-            await self._bot.shutdown()
-            self._bot = None
+        """Close the HTTP connections (of every event loop)."""
+        await self._bots.close()
 
 
 class TelegramOutput(OutputChannel):
@@ -298,7 +298,7 @@ class TelegramInput(InputChannel):
         self.max_pending = max_pending
         self._dispatcher: Optional[OrderedDispatcher[int, TelegramInbound]] = None
         self._poll_task: Optional["asyncio.Task[None]"] = None
-        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._turns: Optional[RasaTurns] = None
 
     @property
     def polling(self) -> bool:
@@ -331,10 +331,10 @@ class TelegramInput(InputChannel):
         return "queued"
 
     async def _handle(self, inbound: TelegramInbound) -> None:
-        assert self._on_new_message is not None
+        assert self._turns is not None
         if inbound.callback_query_id:
             await self.sender.answer_callback(inbound.callback_query_id)
-        await self._on_new_message(UserMessage(
+        await self._turns(UserMessage(
             inbound.text, TelegramOutput(self.sender), str(inbound.chat_id), input_channel=CHANNEL,
             message_id=str(inbound.update_id), metadata={"telegram_chat_id": inbound.chat_id},
         ))
@@ -378,9 +378,10 @@ class TelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
-        self._on_new_message = on_new_message
+        self._turns = RasaTurns(on_new_message)
         self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         telegram = Blueprint("telegram_webhook", __name__)
+        self._turns.register(telegram)
 
         @telegram.listener("after_server_start")
         async def start(_app: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -398,7 +399,7 @@ class TelegramInput(InputChannel):
                 self._poll_task.cancel()
                 await asyncio.gather(self._poll_task, return_exceptions=True)
             if self._dispatcher is not None:
-                await self._dispatcher.close()
+                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @telegram.route("/health", methods=["GET"])

@@ -33,9 +33,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.channel_support import (
-    MAX_BODY_BYTES, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
 )
-from connectors.delivery import DeliveryStats, OrderedDispatcher, Overloaded, SeenCache, send_with_retry
+from connectors.delivery import (
+    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, PerLoop, SeenCache, send_with_retry,
+)
 from connectors.sms_state import SmsStateStore, keyword
 from connectors.sms_text import MAX_BODY_CHARS, parse_choice, sms_bodies, sms_bodies_with_options, to_sms_text
 
@@ -107,7 +109,11 @@ def _describe(error: BaseException) -> str:
 
 
 class TwilioSender:
-    """Twilio Messages API client (async), with retries, counters and the opt-out check."""
+    """Twilio Messages API client (async), with retries, counters and the opt-out check.
+
+    twilio's async HTTP client holds an aiohttp session bound to the event loop that created
+    it; the sender keeps one client per loop (the server's and the dialogue thread's).
+    """
 
     def __init__(self, account_sid: str, auth_token: str, store: SmsStateStore, from_number: Optional[str] = None,
                  messaging_service_sid: Optional[str] = None, api_base_url: str = DEFAULT_API_BASE_URL,
@@ -123,19 +129,15 @@ class TwilioSender:
         self.stats = stats or DeliveryStats()
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
-        self._client: Any = None
-        self._http: Any = None
+        self._clients: PerLoop[Any] = PerLoop(self._new_client, lambda client: client.http_client.close())
 
-    def _twilio(self) -> Any:
-        if self._client is None:
-            from twilio.http.async_http_client import AsyncTwilioHttpClient
-            from twilio.rest import Client
+    async def _new_client(self) -> Any:
+        from twilio.http.async_http_client import AsyncTwilioHttpClient
+        from twilio.rest import Client
 
-            self._http = AsyncTwilioHttpClient(timeout=15.0)
-            client = Client(self._account_sid, self._auth_token, http_client=self._http)
-            client.api.base_url = self.api_base_url
-            self._client = client
-        return self._client
+        client = Client(self._account_sid, self._auth_token, http_client=AsyncTwilioHttpClient(timeout=15.0))
+        client.api.base_url = self.api_base_url
+        return client
 
     async def send_body(self, to: str, body: str) -> bool:
         """Send one SMS body (at most 1600 characters); False when suppressed or failed (counted)."""
@@ -144,9 +146,12 @@ class TwilioSender:
             return False
         sender = {"messaging_service_sid": self.messaging_service_sid} if self.messaging_service_sid else {
             "from_": self.from_number}
-        result = await send_with_retry(
-            lambda: self._twilio().messages.create_async(to=to, body=body, **sender), _classify, self.stats,
-            "twilio Messages.create", self.attempts, self.backoff_seconds, describe=_describe)
+        async def create() -> Any:
+            client = await self._clients.get()
+            return await client.messages.create_async(to=to, body=body, **sender)
+
+        result = await send_with_retry(create, _classify, self.stats, "twilio Messages.create", self.attempts,
+                                       self.backoff_seconds, describe=_describe)
         return result is not None
 
     async def send(self, to: str, text: str, buttons: Optional[List[Dict[str, Any]]] = None) -> bool:
@@ -165,10 +170,8 @@ class TwilioSender:
         return delivered
 
     async def close(self) -> None:
-        """Close the HTTP session."""
-        if self._http is not None:
-            await self._http.close()
-            self._client = self._http = None
+        """Close the HTTP sessions (of every event loop)."""
+        await self._clients.close()
 
 
 class SmsOutput(OutputChannel):
@@ -291,7 +294,7 @@ class TwilioSmsInput(InputChannel):
         self.seen = SeenCache()
         self.max_pending = max_pending
         self._dispatcher: Optional[OrderedDispatcher[str, InboundSms]] = None
-        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._turns: Optional[RasaTurns] = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return None if self.disabled_reason else SmsOutput(self.sender)
@@ -304,7 +307,7 @@ class TwilioSmsInput(InputChannel):
         return f"{self.public_base_url}{request.path}{query}"
 
     async def _handle(self, sms: InboundSms) -> None:
-        assert self._on_new_message is not None
+        assert self._turns is not None
         store = self.sender.store
         word = keyword(sms.body)
         if word == "STOP":
@@ -326,20 +329,21 @@ class TwilioSmsInput(InputChannel):
         options = store.take_options(sms.sender)
         choice = parse_choice(sms.body, len(options))
         text = options[choice] if choice is not None else sms.body
-        await self._on_new_message(UserMessage(
+        await self._turns(UserMessage(
             text, SmsOutput(self.sender), sms.sender, input_channel=CHANNEL, message_id=sms.message_sid))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
-        self._on_new_message = on_new_message
+        self._turns = RasaTurns(on_new_message)
         self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         sms = Blueprint("twilio_sms_webhook", __name__)
+        self._turns.register(sms)
 
         @sms.listener("before_server_stop")
         async def stop(_app: Any, _loop: asyncio.AbstractEventLoop) -> None:
             if self._dispatcher is not None:
-                await self._dispatcher.close()
+                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @sms.route("/health", methods=["GET"])

@@ -30,7 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.channel_support import setting
+from connectors.channel_support import RasaTurns, setting
 from connectors.text import markdown_to_plain, split_text
 from connectors.webchat_outbox import (
     DEFAULT_MAX_PER_SENDER, DEFAULT_RETENTION_HOURS, MAX_ID, MAX_TEXT_CHARS, SENDER_PATTERN, OutboxFull, WebChatOutbox,
@@ -233,6 +233,8 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat_webhook", __name__)
+        turns = RasaTurns(on_new_message)  # off the server's loop: other channels' webhooks stay answered
+        turns.register(webchat)
 
         @webchat.route("/", methods=["GET"])
         async def page(_: Request) -> HTTPResponse:
@@ -269,9 +271,7 @@ class WebChatInput(InputChannel):
                 return response.json({"error": str(error)}, status=error.status)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(parsed.text, collector, parsed.sender, input_channel=self.name())
-                )
+                await turns(UserMessage(parsed.text, collector, parsed.sender, input_channel=self.name()))
             except Exception:  # the dialogue failed: answer 500, keep the server up
                 logger.exception("webchat: the bot failed to handle a message")
                 return response.json({"error": "the assistant could not answer, please try again"}, status=500)
