@@ -6,6 +6,7 @@ import json
 import secrets
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -194,8 +195,8 @@ def test_two_agents_racing_to_claim(desk: Desk) -> None:
     # Both clicks are done once the loser was told and the winner's claim is in the thread (in either order).
     desk.slack.wait_for(lambda calls: any(c.method == "chat.postEphemeral" and "not claimed" in c.params["text"]
                                           for c in calls)
-                        and any(c.method == "chat.postMessage" and "claimed this conversation" in c.params["text"]
-                                for c in calls))
+                        and any(c.method == "chat.postMessage" and c.params.get("thread_ts") == handoff.thread_ts
+                                and "claimed this conversation" in c.params["text"] for c in calls))
     claims = [t for t in desk.thread_posts(handoff.thread_ts) if "claimed this conversation" in t]
     owner = desk.store().get(handoff.id).owner
     assert claims == [f"<@{owner}> claimed this conversation."]
@@ -223,7 +224,11 @@ def test_slack_retries_and_unknown_threads(desk: Desk) -> None:
     before = len(desk.telegram.calls)
     ignored_before = desk.counters().get("ignored: unknown thread", 0)
     assert desk.agent_writes(PAT, "unrelated chatter", "1111111111.000001").status == 200
-    # the next real reply is delivered after it, so the unknown one was processed (and dropped) first
+    # events of different threads are processed concurrently: wait until the desk has dropped it
+    deadline = time.monotonic() + 60
+    while desk.counters().get("ignored: unknown thread", 0) < ignored_before + 1:
+        assert time.monotonic() < deadline, "the event for an unknown thread was never processed"
+        time.sleep(0.1)
     desk.agent_writes(PAT, "Anything else?", handoff.thread_ts)
     assert desk.wait_telegram(chat, 3)[1:] == ["Hello from Pat", "Anything else?"]
     assert len(desk.telegram.calls) == before + 1
