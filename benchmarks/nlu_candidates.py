@@ -115,7 +115,7 @@ def _minilm_path() -> str:
 def _mpnet_path() -> str:
     from bot.nlu import export_encoder
 
-    return str(export_encoder.source_model_dir("all-mpnet-base-v2"))
+    return str(export_encoder.source_model_dir("all-mpnet-base-v2", workdir=ROOT / "var" / "cache" / "encoder-sources"))
 
 
 ENCODERS: Dict[str, Callable[[], str]] = {
@@ -178,9 +178,14 @@ def feature(layers: np.ndarray, spec: str) -> np.ndarray:
 
 
 def split_spec(name: str) -> Tuple[str, str]:
-    """``encoder[:layers]`` -> (encoder, layers spec); no spec means the sentence embedding."""
-    encoder, _, spec = name.partition(":")
+    """``encoder[:layers][*weight]`` -> (encoder, layers spec); no spec means the sentence embedding."""
+    encoder, _, spec = name.split("*")[0].partition(":")
     return encoder, spec or "last"
+
+
+def block_weight(name: str) -> float:
+    """The ``*weight`` suffix of an encoder spec (1 without one)."""
+    return float(name.split("*")[1]) if "*" in name else 1.0
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -269,7 +274,8 @@ def run_candidate(candidate: Candidate, folds_to_run: int, near_oos: int, data: 
     oos_dense = None
     if candidate.encoders:
         # each encoder's block is unit length; the classifier re-normalises the concatenation
-        blocks = [feature(data["embeddings"][name], spec) for name, spec in map(split_spec, candidate.encoders)]
+        blocks = [feature(data["embeddings"][split_spec(e)[0]], split_spec(e)[1]) * block_weight(e)
+                  for e in candidate.encoders]
         dense = np.hstack([b[: len(labels)] for b in blocks])
         oos_dense = np.hstack([b[len(labels):] for b in blocks])
     per_fold = []

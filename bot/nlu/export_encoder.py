@@ -35,7 +35,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from bot import paths
 from bot.nlu import encoder as enc
@@ -103,6 +103,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"encoder to export (repeatable; default: {enc.DEFAULT_MODEL_NAME} and those config.yml uses)",
     )
     parser.add_argument(
+        "--layers", type=_layer_list, default=(),
+        help="with --model: hidden layers to pool and average, e.g. 8,12 (default: the sentence embedding)",
+    )
+    parser.add_argument("--quantize", action="store_true", help="with --model: int8 weights (see export())")
+    parser.add_argument(
         "--out", type=Path, default=None,
         help="output folder, with a single --model (default models/onnx/<model>)",
     )
@@ -111,37 +116,65 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export unless the existing exports match the installed models; returns the exit code."""
-    names = args.model or required_models(paths.CONFIG_YML)
-    if args.out and len(names) != 1:
+    if args.model:
+        specs = [(name, tuple(args.layers)) for name in args.model]
+    else:
+        if args.layers or args.quantize:
+            print("export-encoder: --layers and --quantize need --model", file=sys.stderr)
+            return 2
+        try:
+            specs = required_models(paths.CONFIG_YML)
+        except ValueError as error:
+            print(f"export-encoder: {error}", file=sys.stderr)
+            return 2
+    if args.out and len(specs) != 1:
         print("export-encoder: --out needs exactly one --model", file=sys.stderr)
         return 2
-    for name in names:
-        out = args.out.resolve() if args.out else enc.ONNX_DIR / name
-        export(out, force=args.force, name=name)
+    for name, layers in specs:
+        out = args.out.resolve() if args.out else enc.ONNX_DIR / enc.export_name(name, layers)
+        export(out, force=args.force, name=name, quantize=args.quantize, layers=layers)
     return 0
 
 
-def required_models(config_path: Path) -> List[str]:
-    """The default encoder, then every ``model`` of an ``OnnxSentenceFeaturizer`` in ``config_path``.
+def required_models(config_path: Path) -> List[Tuple[str, Tuple[int, ...]]]:
+    """The default encoder, then the ``(model, layers)`` of every ``OnnxSentenceFeaturizer`` in ``config_path``.
+
+    The default (``all-MiniLM-L6-v2``) is always exported: the NLU tests use it.
 
     Raises:
-        ValueError: a featurizer names an encoder this exporter does not know.
+        ValueError: a featurizer names an encoder this exporter does not know, or bad layers.
     """
     import yaml
 
-    names = [enc.DEFAULT_MODEL_NAME]
+    specs: List[Tuple[str, Tuple[int, ...]]] = [(enc.DEFAULT_MODEL_NAME, ())]
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) if config_path.is_file() else None
     for step in (config or {}).get("pipeline") or []:
         if not isinstance(step, dict) or not str(step.get("name", "")).endswith("OnnxSentenceFeaturizer"):
             continue
+        if step.get("model_dir"):
+            continue  # an explicit folder is the user's own export
         name = step.get("model") or enc.DEFAULT_MODEL_NAME
         if name not in SOURCES:
             raise ValueError(
                 f"{config_path}: OnnxSentenceFeaturizer model {name!r} is unknown; known: {sorted(SOURCES)}"
             )
-        if name not in names:
-            names.append(name)
-    return names
+        layers = step.get("layers") or []
+        if not isinstance(layers, list) or not all(isinstance(k, int) and k >= 1 for k in layers):
+            raise ValueError(f"{config_path}: OnnxSentenceFeaturizer layers must be a list of integers >= 1, got {layers!r}")
+        spec = (name, tuple(layers))
+        if spec not in specs:
+            specs.append(spec)
+    return specs
+
+
+def _layer_list(value: str) -> Tuple[int, ...]:
+    try:
+        layers = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated layer numbers such as 8,12, got {value!r}") from None
+    if any(k < 1 for k in layers):
+        raise argparse.ArgumentTypeError(f"layer numbers must be >= 1, got {value!r}")
+    return layers
 
 
 def _source(name: str) -> Source:
@@ -268,9 +301,9 @@ def _parts_digest(parts: List[Path]) -> str:
     return digest.hexdigest()
 
 
-def source_fingerprint(model_dir: Path, quantize: bool = False) -> str:
+def source_fingerprint(model_dir: Path, quantize: bool = False, layers: Sequence[int] = ()) -> str:
     """SHA-256 over the weights, tokenizer and pooling config of a source folder and this exporter."""
-    digest = hashlib.sha256(_settings(quantize).encode())
+    digest = hashlib.sha256(_settings(quantize, layers).encode())
     for name in SOURCE_FILES:
         path = model_dir / name
         if not path.is_file():
@@ -282,19 +315,25 @@ def source_fingerprint(model_dir: Path, quantize: bool = False) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(name: str = enc.DEFAULT_MODEL_NAME, quantize: bool = False) -> str:
+def fingerprint(name: str = enc.DEFAULT_MODEL_NAME, quantize: bool = False, layers: Sequence[int] = ()) -> str:
     """The source fingerprint of encoder ``name`` without unpacking anything.
 
     A packaged folder is hashed file by file (:func:`source_fingerprint`); a split zip is
     hashed over its parts, so ``make encoder`` can tell "up to date" in a second.
     """
     if not _source(name).split_zip:
-        return source_fingerprint(source_model_dir(name), quantize)
-    return hashlib.sha256(f"{_settings(quantize)};parts={_parts_digest(split_zip_parts(name))}".encode()).hexdigest()
+        return source_fingerprint(source_model_dir(name), quantize, layers)
+    settings = _settings(quantize, layers)
+    return hashlib.sha256(f"{settings};parts={_parts_digest(split_zip_parts(name))}".encode()).hexdigest()
 
 
-def _settings(quantize: bool) -> str:
-    return f"export-format={EXPORT_FORMAT};opset={OPSET}" + (";quantize=int8-dynamic" if quantize else "")
+def _settings(quantize: bool, layers: Sequence[int] = ()) -> str:
+    settings = f"export-format={EXPORT_FORMAT};opset={OPSET}"
+    if quantize:
+        settings += ";quantize=int8-dynamic"
+    if layers:
+        settings += ";layers=" + ",".join(str(int(k)) for k in layers)
+    return settings
 
 
 def is_up_to_date(out: Path, fingerprint: str) -> bool:
@@ -308,7 +347,13 @@ def is_up_to_date(out: Path, fingerprint: str) -> bool:
     return _sha256(out / enc.MODEL_FILE) == manifest.get("onnx_sha256")
 
 
-def export(out: Path, force: bool = False, name: str = enc.DEFAULT_MODEL_NAME, quantize: bool = False) -> dict:
+def export(
+    out: Path,
+    force: bool = False,
+    name: str = enc.DEFAULT_MODEL_NAME,
+    quantize: bool = False,
+    layers: Sequence[int] = (),
+) -> dict:
     """Export encoder ``name`` to ``out`` (atomically: a temporary folder is renamed at the end).
 
     Args:
@@ -318,6 +363,10 @@ def export(out: Path, force: bool = False, name: str = enc.DEFAULT_MODEL_NAME, q
         quantize: store the weights as int8 (onnxruntime dynamic quantisation): a quarter
             of the size and faster on CPU, vectors a little further from sentence-transformers
             (checked against ``MIN_COSINE_INT8`` instead of ``MIN_COSINE``).
+        layers: hidden layers (1 = first transformer layer) whose attention-masked mean
+            poolings are L2-normalised and averaged; empty = the usual sentence embedding
+            (mean pooling of the last layer). A layered export is checked against the same
+            pooling computed by PyTorch, the plain one against sentence-transformers.
 
     Returns:
         The manifest of the (new or existing) export.
@@ -326,15 +375,20 @@ def export(out: Path, force: bool = False, name: str = enc.DEFAULT_MODEL_NAME, q
         RuntimeError: when the ONNX output differs from sentence-transformers.
     """
     source = _source(name)
-    wanted = fingerprint(name, quantize)
+    layers = tuple(int(k) for k in layers)
+    if any(k < 1 for k in layers):
+        raise ValueError(f"layers must be hidden-layer numbers >= 1, got {list(layers)}")
+    wanted = fingerprint(name, quantize, layers)
     if not force and is_up_to_date(out, wanted):
-        logger.info("ONNX encoder %s is up to date: %s", name, out)
+        logger.info("ONNX encoder %s is up to date: %s", enc.export_name(name, layers), out)
         return enc.read_manifest(out)
     with source_model(name) as folder:
-        return _export(folder, out, source, wanted, quantize)
+        return _export(folder, out, source, wanted, quantize, layers)
 
 
-def _export(source_dir: Path, out: Path, source: Source, fingerprint_value: str, quantize: bool) -> dict:
+def _export(
+    source_dir: Path, out: Path, source: Source, fingerprint_value: str, quantize: bool, layers: Tuple[int, ...]
+) -> dict:
     import numpy as np
     import torch
     from sentence_transformers import SentenceTransformer
@@ -351,7 +405,10 @@ def _export(source_dir: Path, out: Path, source: Source, fingerprint_value: str,
     sample = reference.tokenizer(list(CHECK_SENTENCES[:2]), padding=True, return_tensors="pt")
     # BERT-style models take token_type_ids, MPNet does not: export the inputs the model has
     input_names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-    wrapper = _MeanPoolingEncoder(transformer, input_names).eval()
+    depth = int(transformer.config.num_hidden_layers)
+    if any(k > depth for k in layers):
+        raise ValueError(f"{source.name} has {depth} hidden layers; layers {list(layers)} do not exist")
+    wrapper = _MeanPoolingEncoder(transformer, input_names, layers).eval()
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -376,6 +433,7 @@ def _export(source_dir: Path, out: Path, source: Source, fingerprint_value: str,
         shutil.copyfile(source_dir / "tokenizer.json", staging / enc.TOKENIZER_FILE)
         manifest = {
             "model": source.name,
+            "layers": list(layers) or None,
             "source": source.description,
             "source_fingerprint": fingerprint_value,
             "export_format": EXPORT_FORMAT,
@@ -388,13 +446,20 @@ def _export(source_dir: Path, out: Path, source: Source, fingerprint_value: str,
             "onnx_sha256": _sha256(staging / enc.MODEL_FILE),
             "torch": torch.__version__,
         }
-        if not quantize:
-            del manifest["quantization"]  # manifests of plain exports stay as they were
+        # manifests of plain exports stay as they were before these options existed
+        for key in ("quantization", "layers"):
+            if manifest[key] is None:
+                del manifest[key]
         (staging / enc.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
-        expected = reference.encode(
-            list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
+        if layers:  # no sentence-transformers equivalent: the same pooling in PyTorch is the reference
+            with torch.inference_mode():
+                encoded = reference.tokenizer(list(CHECK_SENTENCES), padding=True, return_tensors="pt")
+                expected = wrapper(*(encoded[n] for n in input_names)).numpy()
+        else:
+            expected = reference.encode(
+                list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
         onnx_encoder = enc.OnnxSentenceEncoder(staging, num_threads=1)
         # one sentence per call, and all in one padded batch: both must match
         cosines = np.concatenate([
@@ -417,7 +482,7 @@ def _export(source_dir: Path, out: Path, source: Source, fingerprint_value: str,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     logger.info(
-        "Exported %s to %s in %.1f s (min cosine vs sentence-transformers %.6f)",
+        "Exported %s to %s in %.1f s (min cosine vs the PyTorch reference %.6f)",
         source.name, out, time.monotonic() - started, manifest["verified_min_cosine"],
     )
     return manifest
@@ -454,22 +519,26 @@ def _mean_pooling_module():
     class MeanPoolingEncoder(torch.nn.Module):
         """Transformer + attention-masked mean pooling + L2 normalisation (sentence-transformers' recipe)."""
 
-        def __init__(self, transformer: torch.nn.Module, input_names) -> None:
+        def __init__(self, transformer: torch.nn.Module, input_names, layers=()) -> None:
             super().__init__()
             self.transformer = transformer
             self.input_names = list(input_names)
+            self.layers = [int(k) for k in layers]
 
         def forward(self, *inputs):  # noqa: D102
             named = dict(zip(self.input_names, inputs))
-            hidden = self.transformer(**named).last_hidden_state
-            mask = named["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            summed = (hidden * mask).sum(dim=1)
+            output = self.transformer(**named, output_hidden_states=bool(self.layers))
+            # hidden_states[0] is the embedding layer's output, hidden_states[k] the k-th layer's
+            states = [output.hidden_states[k] for k in self.layers] if self.layers else [output.last_hidden_state]
+            mask = named["attention_mask"].unsqueeze(-1).to(states[0].dtype)
             counts = mask.sum(dim=1).clamp(min=1e-9)
-            pooled = summed / counts
-            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+            pooled = [torch.nn.functional.normalize((h * mask).sum(dim=1) / counts, p=2.0, dim=1) for h in states]
+            if len(pooled) == 1:
+                return pooled[0]
+            return torch.nn.functional.normalize(torch.stack(pooled, dim=0).mean(dim=0), p=2.0, dim=1)
 
     return MeanPoolingEncoder
 
 
-def _MeanPoolingEncoder(transformer, input_names=("input_ids", "attention_mask", "token_type_ids")):  # noqa: N802
-    return _mean_pooling_module()(transformer, input_names)
+def _MeanPoolingEncoder(transformer, input_names=("input_ids", "attention_mask", "token_type_ids"), layers=()):  # noqa: N802
+    return _mean_pooling_module()(transformer, input_names, layers)
