@@ -1,4 +1,4 @@
-"""Run the exported MiniLM sentence encoder with onnxruntime and tokenizers (no torch).
+"""Run an exported sentence encoder (MiniLM, MPNet) with onnxruntime and tokenizers (no torch).
 
 The folder written by ``python -m bot export-encoder`` holds ``model.onnx``,
 ``tokenizer.json`` and ``manifest.json``. The ONNX graph takes ``input_ids``,
