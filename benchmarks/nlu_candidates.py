@@ -335,22 +335,85 @@ def near_domain(candidate: Candidate, dense: Optional[np.ndarray], count: int, d
 
 
 # ---------------------------------------------------------------------- main
+MINILM, MPNET = "all-MiniLM-L6-v2", "all-mpnet-base-v2"
+WORD, CHAR = ("word", 1, 2, 1), ("char_wb", 2, 5, 2)
+
+
 def candidates() -> Dict[str, Candidate]:
-    """Every candidate measured for issue 4 (names are stable: they key the results table)."""
+    """Candidates run in full (calibrated confidences, fallback, off-topic and near-domain oos)."""
     base = ModelConfig()
     table = [
         Candidate("baseline-minilm", note="the product pipeline before issue 4 (config.yml at 287a0b6)"),
-        Candidate("minilm-dense-only", sparse=(), note="no n-gram features"),
-        Candidate("mpnet", encoders=("all-mpnet-base-v2",)),
-        Candidate("mpnet-dense-only", encoders=("all-mpnet-base-v2",), sparse=()),
-        Candidate("minilm+mpnet", encoders=("all-MiniLM-L6-v2", "all-mpnet-base-v2")),
+        Candidate("mpnet", encoders=(MPNET,), note="all-mpnet-base-v2 sentence embedding instead of MiniLM"),
+        Candidate("minilm+mpnet-C2", encoders=(MINILM, MPNET), model=replace(base, C=2.0),
+                  note="both encoders concatenated"),
+        Candidate("mpnet-L8+L12-C2", encoders=(MPNET + ":L8+L12",), model=replace(base, C=2.0),
+                  note="the product pipeline after issue 4 (config.yml)"),
     ]
-    for C in (0.5, 2.0):
-        table.append(Candidate(f"mpnet-C{C}", encoders=("all-mpnet-base-v2",), model=replace(base, C=C)))
-    for weight in (0.3, 0.8):
-        table.append(Candidate(f"mpnet-sparse{weight}", encoders=("all-mpnet-base-v2",),
-                               model=replace(base, sparse_weight=weight)))
     return {c.name: c for c in table}
+
+
+def screening_candidates() -> Dict[str, Candidate]:
+    """The wider, cheaper sweep: accuracy before the fallback only (no calibration, no novelty).
+
+    Without calibration the SVM is fitted once per fold instead of four times; the argmax,
+    hence this accuracy, does not depend on calibration or on the confidence damping.
+    """
+    fast = replace(ModelConfig(), calibration_folds=0, novelty_quantile=0.0)
+    C = Candidate
+    table = [
+        C("minilm", encoders=(MINILM,), model=fast),
+        C("mpnet", encoders=(MPNET,), model=fast),
+        C("minilm+mpnet", encoders=(MINILM, MPNET), model=fast),
+        C("mpnet-dense-only", encoders=(MPNET,), sparse=(), model=fast),
+        C("minilm-dense-only", encoders=(MINILM,), sparse=(), model=fast),
+        C("sparse-only", encoders=(), model=replace(fast, dense_weight=0.0)),
+        C("mpnet:L10+L12", encoders=(MPNET + ":L10+L12",), model=fast),
+        C("mpnet:L9+L12", encoders=(MPNET + ":L9+L12",), model=fast),
+        C("mpnet:L8+L12", encoders=(MPNET + ":L8+L12",), model=fast),
+        C("mpnet:L7+L12", encoders=(MPNET + ":L7+L12",), model=fast),
+        C("mpnet:L6+L9+L12", encoders=(MPNET + ":L6+L9+L12",), model=fast),
+        C("mpnet:L12,L8 concat", encoders=(MPNET, MPNET + ":L8"), model=fast),
+        C("mpnet:L12,L6 concat", encoders=(MPNET, MPNET + ":L6"), model=fast),
+        C("minilm:L6,L4 concat", encoders=(MINILM, MINILM + ":L4"), model=fast),
+        C("minilm+mpnet C0.5", encoders=(MINILM, MPNET), model=replace(fast, C=0.5)),
+        C("minilm+mpnet C2", encoders=(MINILM, MPNET), model=replace(fast, C=2.0)),
+        C("minilm+mpnet sparse_weight0.3", encoders=(MINILM, MPNET), model=replace(fast, sparse_weight=0.3)),
+        C("minilm+mpnet sparse_weight0.8", encoders=(MINILM, MPNET), model=replace(fast, sparse_weight=0.8)),
+        C("minilm+mpnet dense_weight1.5", encoders=(MINILM, MPNET), model=replace(fast, dense_weight=1.5)),
+        C("minilm+mpnet word1-3 char_wb1-5", encoders=(MINILM, MPNET),
+          sparse=(("word", 1, 3, 1), ("char_wb", 1, 5, 2)), model=fast),
+        C("minilm+mpnet char_wb2-6", encoders=(MINILM, MPNET), sparse=(WORD, ("char_wb", 2, 6, 2)), model=fast),
+        C("minilm+mpnet word only", encoders=(MINILM, MPNET), sparse=(WORD,), model=fast),
+        C("minilm*0.7+mpnet", encoders=(MINILM + "*0.7", MPNET), model=fast),
+        C("minilm+mpnet:L8+L12", encoders=(MINILM, MPNET + ":L8+L12"), model=fast),
+        C("mpnet:L8+L12 C2", encoders=(MPNET + ":L8+L12",), model=replace(fast, C=2.0)),
+        C("mpnet:L8+L12 sparse_weight0.7", encoders=(MPNET + ":L8+L12",), model=replace(fast, sparse_weight=0.7)),
+    ]
+    return {c.name: c for c in table}
+
+
+def screen_candidate(candidate: Candidate, data: dict) -> dict:
+    """Accuracy before the fallback on the 5 folds (one SVM fit per fold)."""
+    labels = data["labels"]
+    dense = oos_dense = None
+    if candidate.encoders:
+        blocks = [feature(data["embeddings"][split_spec(e)[0]], split_spec(e)[1]) * block_weight(e)
+                  for e in candidate.encoders]
+        dense = np.hstack([b[: len(labels)] for b in blocks])
+        oos_dense = np.hstack([b[len(labels):] for b in blocks])
+    accuracies = []
+    for fold in data["folds"]:
+        test_idx = np.asarray(sorted(fold))
+        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        result = evaluate_fold(candidate, dense, data["cv_texts"], data["tokens"], labels, train_idx, test_idx,
+                               oos_dense, data["oos_cv_texts"], data["oos_tokens"])
+        accuracies.append(result["accuracy_without_fallback"])
+    return {
+        "accuracy_without_fallback": round(statistics.mean(accuracies), 4),
+        "std": round(statistics.stdev(accuracies), 4),
+        "per_fold": [round(a, 4) for a in accuracies],
+    }
 
 
 def load_data(encoders: Sequence[str]) -> dict:
@@ -380,6 +443,9 @@ def main(argv: Sequence[str]) -> int:
     p_cv.add_argument("--folds", type=int, default=5, help="how many of the 5 folds to run")
     p_cv.add_argument("--near-oos", type=int, default=10)
     p_cv.add_argument("--out", type=Path, default=OUT)
+    p_screen = sub.add_parser("screen", help="the cheaper sweep (accuracy before fallback only)")
+    p_screen.add_argument("--only", nargs="*", default=None, help="screening candidate names (default: all)")
+    p_screen.add_argument("--out", type=Path, default=OUT)
     sub.add_parser("list", help="list the candidates")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -394,13 +460,24 @@ def main(argv: Sequence[str]) -> int:
         for encoder in args.encoders:
             embed_layers(encoder, texts + oos)
         return 0
+    if args.command == "screen":
+        sweep = screening_candidates()
+        chosen = [sweep[name] for name in (args.only or sweep)]
+        data = load_data(sorted({split_spec(e)[0] for c in chosen for e in c.encoders}))
+        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        for candidate in chosen:
+            row = screen_candidate(candidate, data)
+            logger.info("%s %s", candidate.name, json.dumps(row))
+            results.setdefault("screening", {})[candidate.name] = row
+            args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     chosen = [table[name] for name in (args.only or table)]
     data = load_data(sorted({split_spec(e)[0] for c in chosen for e in c.encoders}))
-    results = json.loads(args.out.read_text()) if args.out.is_file() else {"candidates": {}}
+    results = json.loads(args.out.read_text()) if args.out.is_file() else {}
     for candidate in chosen:
         row = run_candidate(candidate, args.folds, args.near_oos, data)
         logger.info("%s", json.dumps({k: row[k] for k in ("name", "accuracy", "accuracy_std", "macro_f1", "oos_recall")}))
-        results["candidates"][candidate.name] = row
+        results.setdefault("candidates", {})[candidate.name] = row
         results["command"] = "PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py " + " ".join(argv)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -482,8 +482,9 @@ def _export(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     logger.info(
-        "Exported %s to %s in %.1f s (min cosine vs the PyTorch reference %.6f)",
-        source.name, out, time.monotonic() - started, manifest["verified_min_cosine"],
+        "Exported %s to %s in %.1f s (min cosine vs %s %.6f)",
+        source.name, out, time.monotonic() - started,
+        "the same pooling in PyTorch" if layers else "sentence-transformers", manifest["verified_min_cosine"],
     )
     return manifest
 
