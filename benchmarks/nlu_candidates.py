@@ -348,6 +348,8 @@ def candidates() -> Dict[str, Candidate]:
         Candidate("minilm+mpnet-C2", encoders=(MINILM, MPNET), model=replace(base, C=2.0),
                   note="both encoders concatenated"),
         Candidate("mpnet-L8+L12-C2", encoders=(MPNET + ":L8+L12",), model=replace(base, C=2.0),
+                  note="as mpnet-L8+L12 with C=2 (better for the two-encoder concatenation, worse here)"),
+        Candidate("mpnet-L8+L12", encoders=(MPNET + ":L8+L12",),
                   note="the product pipeline after issue 4 (config.yml)"),
     ]
     return {c.name: c for c in table}
