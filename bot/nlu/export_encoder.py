@@ -490,11 +490,23 @@ def _export(
 
 
 def _quantize_in_place(model_path: Path) -> None:
-    """Replace an fp32 ONNX model with its int8 dynamically quantised version."""
+    """Replace an fp32 ONNX model with its int8 dynamically quantised version.
+
+    Only MatMul weights are quantised (per channel), and not those of the feed-forward
+    output projections (``.../output/dense/MatMul``): their inputs carry outlier
+    activations, and quantising them too turned MPNet's vectors into noise (cosine 0.87 to
+    the fp32 vectors on Banking77 texts; 0.99 with them left in fp32).
+    """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    graph = onnx.load(str(model_path), load_external_data=False).graph
+    keep_fp32 = [node.name for node in graph.node if node.op_type == "MatMul" and "/output/dense/" in node.name]
     quantized = model_path.with_name("model.int8.onnx")
-    quantize_dynamic(str(model_path), str(quantized), weight_type=QuantType.QInt8)
+    quantize_dynamic(
+        str(model_path), str(quantized), weight_type=QuantType.QInt8, per_channel=True,
+        op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_fp32,
+    )
     os.replace(quantized, model_path)
 
 
