@@ -41,7 +41,7 @@ bench-knowledge-generation: train index ## tokens/s naive vs llama.cpp, answer l
 bench-connectors: envs train ## Telegram + SMS webhooks, 200 conversations x 5 messages -> benchmarks/results/connectors.json
 	@$(RASA_PY) benchmarks/connectors_load.py $(ARGS)
 
-encoder: envs ## export the MiniLM sentence encoder to ONNX (models/onnx) unless the export is up to date
+encoder: envs ## export the sentence encoders config.yml uses (and MiniLM, for the tests) to ONNX in models/onnx unless up to date
 	@$(ML_PY) -m bot export-encoder
 
 eval-nlu: envs encoder ## train config.yml's NLU pipeline on TRAIN, evaluate on TEST: make eval-nlu TRAIN=<CSV text,label> TEST=<CSV text,label> OUT=<file.json>

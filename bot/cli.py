@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("bot.rasa_model", "train the Rasa model when config, domain or data changed"),
     "run": ("bot.launcher", "start the action server, the Rasa server and the web chat"),
     "eval-nlu": ("bot.nlu.evaluate", "train the NLU pipeline of config.yml on a CSV and evaluate it on another"),
-    "export-encoder": ("bot.nlu.export_encoder", "export the MiniLM sentence encoder to ONNX for the Rasa NLU pipeline"),
+    "export-encoder": ("bot.nlu.export_encoder", "export the sentence encoders of the NLU pipeline to ONNX"),
     "index": ("bot.knowledge.indexer", "build the knowledge index when data/knowledge changed"),
     "eval-kb": ("bot.knowledge.evaluate", "evaluate knowledge retrieval (and generation) on a QA set"),
     "data": ("bot.data.cli", "conversation data pipeline: import, redact, clean, label, split, export"),

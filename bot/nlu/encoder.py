@@ -1,4 +1,4 @@
-"""Run the exported MiniLM sentence encoder with onnxruntime and tokenizers (no torch).
+"""Run an exported sentence encoder (MiniLM, MPNet) with onnxruntime and tokenizers (no torch).
 
 The folder written by ``python -m bot export-encoder`` holds ``model.onnx``,
 ``tokenizer.json`` and ``manifest.json``. The ONNX graph takes ``input_ids``,
@@ -36,15 +36,28 @@ def default_model_dir() -> Path:
     return ONNX_DIR / DEFAULT_MODEL_NAME
 
 
-def resolve_model_dir(model_dir: Optional[Union[str, Path]]) -> Path:
+def export_name(model: str, layers: Sequence[int] = ()) -> str:
+    """Folder name of an export under ``models/onnx``: the model's name, plus the pooled layers if any.
+
+    ``layers`` empty means the usual sentence embedding (mean pooling of the last layer);
+    ``(8, 12)`` means the average of the L2-normalised mean poolings of hidden layers 8 and 12.
+    """
+    if not layers:
+        return model
+    return f"{model}-layers-" + "-".join(str(int(k)) for k in layers)
+
+
+def resolve_model_dir(
+    model_dir: Optional[Union[str, Path]], model: str = DEFAULT_MODEL_NAME, layers: Sequence[int] = ()
+) -> Path:
     """Turn a configured ``model_dir`` into an absolute folder.
 
     A relative path is taken relative to the repository root (not the working
     directory), so the Rasa server finds the model wherever it is started from.
-    ``None`` means the default export folder.
+    ``None`` means the ``make encoder`` export of ``model`` (and ``layers``).
     """
     if model_dir is None or str(model_dir).strip() == "":
-        return default_model_dir()
+        return ONNX_DIR / export_name(model, layers)
     path = Path(os.path.expanduser(str(model_dir)))
     return path if path.is_absolute() else paths.ROOT / path
 

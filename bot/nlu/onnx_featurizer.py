@@ -1,10 +1,14 @@
-"""Rasa 3.6 dense featurizer: sentence embeddings from the ONNX MiniLM encoder.
+"""Rasa 3.6 dense featurizer: sentence embeddings from an ONNX sentence encoder.
 
 Use it in ``config.yml`` as ``- name: bot.nlu.onnx_featurizer.OnnxSentenceFeaturizer``
 (the Rasa server must have the repository root on ``PYTHONPATH``; the Makefile sets it).
-It adds one dense *sentence* feature (384 floats, L2-normalised) to the text of each
-message; it adds no sequence features, so use it with sentence-level classifiers
-such as ``bot.nlu.classifier.DenseSparseIntentClassifier``, not with DIET.
+``model`` names the encoder (``all-MiniLM-L6-v2``, 384 floats, the default, or
+``all-mpnet-base-v2``, 768 floats) and ``layers`` optionally the hidden layers whose mean
+poolings are averaged (e.g. ``[8, 12]``); ``make encoder`` exports what config.yml names.
+It adds one dense *sentence* feature (L2-normalised) to the text of each message; it adds
+no sequence features, so use it with sentence-level classifiers such as
+``bot.nlu.classifier.DenseSparseIntentClassifier``, not with DIET. Several of these
+featurizers may follow each other (their vectors are concatenated by the classifier).
 """
 
 from __future__ import annotations
@@ -38,8 +42,12 @@ class OnnxSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         """Defaults: the ``make encoder`` export, batches of 64, onnxruntime picks the threads."""
         return {
             **DenseFeaturizer.get_default_config(),
+            # which encoder `make encoder` exports for this step (bot/nlu/export_encoder.py SOURCES)
+            "model": enc.DEFAULT_MODEL_NAME,
+            # hidden layers whose mean poolings are averaged; [] = the usual sentence embedding
+            "layers": [],
             # folder with model.onnx/tokenizer.json/manifest.json; relative paths
-            # are relative to the repository root; None = models/onnx/all-MiniLM-L6-v2
+            # are relative to the repository root; None = models/onnx/<model>[-layers-...]
             "model_dir": None,
             "batch_size": 64,
             "num_threads": 0,
@@ -53,7 +61,19 @@ class OnnxSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """Reject nonsensical numbers early, naming the key."""
+        """Reject nonsensical values early, naming the key."""
+        model = config.get("model")
+        if not isinstance(model, str) or not model.strip():
+            raise InvalidConfigException(
+                f"OnnxSentenceFeaturizer: 'model' must be an encoder name such as '{enc.DEFAULT_MODEL_NAME}', "
+                f"got {model!r} (config.yml pipeline)."
+            )
+        layers = config.get("layers")
+        if not isinstance(layers, list) or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in layers):
+            raise InvalidConfigException(
+                f"OnnxSentenceFeaturizer: 'layers' must be a list of hidden-layer numbers >= 1 (or []), "
+                f"got {layers!r} (config.yml pipeline)."
+            )
         for key, minimum in (("batch_size", 1), ("num_threads", 0), ("max_length", 8)):
             value = config.get(key)
             if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
@@ -64,7 +84,7 @@ class OnnxSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         """Load the encoder named by ``config['model_dir']``."""
         super().__init__(name, config)
-        model_dir = enc.resolve_model_dir(config.get("model_dir"))
+        model_dir = enc.resolve_model_dir(config.get("model_dir"), config["model"], config["layers"])
         try:
             self._encoder = enc.OnnxSentenceEncoder(
                 model_dir, num_threads=config["num_threads"], max_length=config["max_length"]

