@@ -14,7 +14,9 @@ The pipeline, in order (the first step that decides ends it):
    (amount, date, order number, phone, URL, email) that is in neither the passages in the
    prompt nor the conversation (:func:`bot.knowledge.facts.unsupported_facts`): fall back
    to an extractive answer (the best-matching sentences of the top passage), or, when
-   nothing in it matches, to offering a colleague.
+   nothing in it matches, to offering a colleague. Generated sentences the passages do not
+   support in meaning, or that flip their negation, are refused too
+   (:mod:`bot.generation.support`).
 6. Guidelines enforcement (phrases to avoid, disclaimers, channel length) and a citation in
    the channel's style.
 """
