@@ -23,10 +23,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 from bot import paths
 from bot.nlu import evaluate as ev
@@ -36,23 +35,6 @@ logger = logging.getLogger("benchmarks.nlu_banking77")
 DEFAULT_TRAIN = paths.ROOT.parent / "shared" / "datasets" / "banking77" / "train.csv"
 OFFTOPIC = paths.ROOT / "benchmarks" / "data" / "nlu_offtopic.csv"
 RESULT = paths.ROOT / "benchmarks" / "results" / "nlu_banking77.json"
-
-
-def stratified_folds(examples: Sequence[ev.Example], k: int, seed: int) -> List[List[int]]:
-    """Indices of ``k`` folds, each label spread evenly over them."""
-    by_label: Dict[str, List[int]] = defaultdict(list)
-    for index, example in enumerate(examples):
-        by_label[example.label].append(index)
-    rng = random.Random(seed)
-    folds: List[List[int]] = [[] for _ in range(k)]
-    offset = 0
-    for label in sorted(by_label):
-        indices = by_label[label]
-        rng.shuffle(indices)
-        for position, index in enumerate(indices):
-            folds[(position + offset) % k].append(index)
-        offset += len(indices)
-    return folds
 
 
 def run_once(train: Sequence[ev.Example], test: Sequence[ev.Example], oos: Sequence[ev.Example], config: Path, workdir: Path) -> dict:
@@ -98,7 +80,7 @@ def main(argv: Sequence[str] = ()) -> int:
 
     examples = ev.read_examples(args.train, "TRAIN")
     offtopic = ev.read_examples(OFFTOPIC, "OOS")
-    folds = stratified_folds(examples, args.folds, args.seed)
+    folds = ev.stratified_folds([e.label for e in examples], args.folds, args.seed)
     results = []
     for number, fold in enumerate(folds[: args.max_folds or args.folds], start=1):
         held = set(fold)

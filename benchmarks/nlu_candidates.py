@@ -54,6 +54,7 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.nlu.evaluate import stratified_folds  # noqa: E402
 from bot.nlu.linear_model import DenseSparseModel, ModelConfig  # noqa: E402
 
 logger = logging.getLogger("benchmarks.nlu_candidates")
@@ -71,23 +72,6 @@ def read_csv(path: Path) -> Tuple[List[str], List[str]]:
         rows = list(csv.DictReader(handle))
     key = "label" if "label" in rows[0] else "category"
     return [r["text"].strip() for r in rows], [r[key].strip() for r in rows]
-
-
-def stratified_folds(labels: Sequence[str], k: int, seed: int) -> List[List[int]]:
-    """The folds of benchmarks/nlu_banking77.py (same algorithm, same seed -> same folds)."""
-    by_label: Dict[str, List[int]] = defaultdict(list)
-    for index, label in enumerate(labels):
-        by_label[label].append(index)
-    rng = random.Random(seed)
-    folds: List[List[int]] = [[] for _ in range(k)]
-    offset = 0
-    for label in sorted(by_label):
-        indices = by_label[label]
-        rng.shuffle(indices)
-        for position, index in enumerate(indices):
-            folds[(position + offset) % k].append(index)
-        offset += len(indices)
-    return folds
 
 
 # ------------------------------------------------------------------ tokenizing
@@ -463,7 +447,7 @@ def load_data(encoders: Sequence[str]) -> dict:
         "oos_tokens": oos_tokens,
         "cv_texts": [count_vectorizer_text(t) for t in tokens],
         "oos_cv_texts": [count_vectorizer_text(t) for t in oos_tokens],
-        "folds": stratified_folds(labels, 5, 0),
+        "folds": stratified_folds(labels, 5, 0),  # the folds of benchmarks/nlu_banking77.py
         "embeddings": {e: embed_layers(e, everything) for e in encoders},
     }
 

@@ -29,11 +29,13 @@ import json
 import logging
 import os
 import platform
+import random
 import re
 import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -190,6 +192,23 @@ def write_project(folder: Path, examples: Sequence[Example], mapping: Dict[str, 
 
 
 # -------------------------------------------------------------------- metrics
+def stratified_folds(labels: Sequence[str], k: int, seed: int) -> List[List[int]]:
+    """Indices of ``k`` cross-validation folds, each label spread evenly over them (deterministic per seed)."""
+    by_label: Dict[str, List[int]] = defaultdict(list)
+    for index, label in enumerate(labels):
+        by_label[label].append(index)
+    rng = random.Random(seed)
+    folds: List[List[int]] = [[] for _ in range(k)]
+    offset = 0
+    for label in sorted(by_label):
+        indices = by_label[label]
+        rng.shuffle(indices)
+        for position, index in enumerate(indices):
+            folds[(position + offset) % k].append(index)
+        offset += len(indices)
+    return folds
+
+
 def compute_metrics(truth: Sequence[str], predicted: Sequence[str], top_intents: Sequence[str]) -> Dict[str, float]:
     """Metrics of the contract; ``predicted`` holds CSV labels or ``nlu_fallback``.
 

@@ -73,3 +73,14 @@ def test_make_eval_nlu_requires_train_test_and_out() -> None:
     )
     assert result.returncode != 0
     assert "TRAIN, TEST and OUT are required" in result.stderr
+
+
+def test_cross_validation_folds_partition_the_data_per_label_and_repeat_per_seed() -> None:
+    from bot.nlu.evaluate import stratified_folds
+
+    labels = ["a"] * 10 + ["b"] * 5 + ["c"] * 3
+    folds = stratified_folds(labels, 5, seed=0)
+    assert sorted(i for fold in folds for i in fold) == list(range(len(labels)))
+    for label, count in (("a", 10), ("b", 5)):
+        assert [sum(labels[i] == label for i in fold) for fold in folds] == [count // 5] * 5
+    assert stratified_folds(labels, 5, seed=0) == folds
