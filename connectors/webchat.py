@@ -156,10 +156,7 @@ class WebChatOutput(OutputChannel):
             for number, part in enumerate(parts, start=1):
                 await asyncio.to_thread(self.outbox.put, recipient_id, part, author,
                                         buttons if number == len(parts) else None)
-        except OutboxFull as error:
-            logger.error("webchat: message not queued: %s", error)
-            return False
-        except ValueError as error:  # the messages of ValueError here never contain the text
+        except (OutboxFull, ValueError) as error:  # their messages never contain the text
             logger.error("webchat: message not queued: %s", error)
             return False
         return True

@@ -498,7 +498,8 @@ def answer_with_passages(
     rules = guidelines.channel(target)
     prompt = build_prompt(question, passages, guidelines, history=history)
     used = list(passages[:DEFAULT_MAX_PASSAGES])
-    sources_text = [f"{p.heading}\n{p.text}" for p in used] + [question] + _history_texts(history)
+    passage_texts = [f"{p.heading}\n{p.text}" for p in used]
+    sources_text = passage_texts + [question] + _history_texts(history)
 
     generated = ""
     n_tokens = 0
@@ -535,7 +536,7 @@ def answer_with_passages(
                 if not generated:
                     why_not = "ungrounded"
                 else:
-                    generated = supported_answer(generated, question, [f"{p.heading}\n{p.text}" for p in used], embed)
+                    generated = supported_answer(generated, question, passage_texts, embed)
                     if not generated:
                         why_not = "unsupported_claim"
 
