@@ -28,12 +28,40 @@ TRAINING_DATA_GLOBS = ("*.yml", "*.yaml")
 
 
 def training_files(root: Path = paths.ROOT) -> list[Path]:
-    """Every file whose content determines the trained model, in a stable order."""
+    """Every file whose content determines the trained model, in a stable order.
+
+    That is config.yml, domain.yml, the training data, and the Python code of the project's own
+    components that config.yml names (every module of their package, e.g. all of ``bot/nlu/``
+    for ``bot.nlu.classifier.DenseSparseIntentClassifier``): a change to how a component trains
+    must train a new model.
+    """
     data_dir = root / "data"
     files = [root / "config.yml", root / "domain.yml"]
     for pattern in TRAINING_DATA_GLOBS:
         files.extend(sorted(data_dir.glob(pattern)))
+    for package in _component_packages(root / "config.yml", root):
+        files.extend(sorted(package.glob("*.py")))
     return [f for f in files if f.is_file()]
+
+
+def _component_packages(config: Path, root: Path) -> list[Path]:
+    """Folders of the project's own Python packages whose classes config.yml names (``bot.x.y.Class``)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []  # Rasa reports a broken config.yml itself, with a better message
+    names = [str(step.get("name", "")) for key in ("pipeline", "policies")
+             for step in (data.get(key) or []) if isinstance(step, dict)]
+    packages = set()
+    for name in names:
+        parts = name.split(".")
+        if len(parts) >= 3:
+            folder = root.joinpath(*parts[:-2])
+            if (folder / f"{parts[-2]}.py").is_file():
+                packages.add(folder)
+    return sorted(packages)
 
 
 def content_hash(files: Iterable[Path], root: Path = paths.ROOT) -> str:

@@ -62,6 +62,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
             "oov_damping": defaults.oov_damping,
             "max_iter": defaults.max_iter,
             "random_state": defaults.random_state,
+            "oos_detector": defaults.oos_detector,
+            "holdout_fraction": defaults.holdout_fraction,
             "ranking_length": LABEL_RANKING_LENGTH,
         }
 
@@ -86,6 +88,8 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
                 oov_damping=float(self.component_config["oov_damping"]),
                 max_iter=int(self.component_config["max_iter"]),
                 random_state=int(self.component_config["random_state"]),
+                oos_detector=_boolean(self.component_config["oos_detector"], "oos_detector"),
+                holdout_fraction=float(self.component_config["holdout_fraction"]),
             )
             self._model_config.validate()
         except (TypeError, ValueError) as error:
@@ -219,6 +223,13 @@ class DenseSparseIntentClassifier(GraphComponent, IntentClassifier):
         if model is None:
             logger.debug("No trained %s in the model; it predicts nothing.", cls.__name__)
         return cls(config, model_storage, resource, model)
+
+
+def _boolean(value: Any, key: str) -> bool:
+    """A YAML boolean, strictly (``"no"`` or ``1`` in config.yml are mistakes, not booleans)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, got {value!r}")
+    return value
 
 
 def _tokens(messages: List[Message]) -> List[List[str]]:

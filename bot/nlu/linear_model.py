@@ -39,9 +39,11 @@ class ModelConfig:
     novelty_quantile: float = 0.005
     novelty_softness: float = 0.05
     oov_tolerance: float = 0.5
-    oov_damping: float = 2.0
+    oov_damping: float = 5.0
     max_iter: int = 2000
     random_state: int = 42
+    oos_detector: bool = True
+    holdout_fraction: float = 0.1
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the bad hyper-parameter."""
@@ -65,6 +67,8 @@ class ModelConfig:
             raise ValueError(f"oov_damping must be >= 0 (0 = off), got {self.oov_damping}")
         if self.max_iter < 1:
             raise ValueError(f"max_iter must be >= 1, got {self.max_iter}")
+        if not 0.0 < self.holdout_fraction < 0.5:
+            raise ValueError(f"holdout_fraction must be in (0, 0.5), got {self.holdout_fraction}")
 
 
 @dataclass
@@ -85,6 +89,8 @@ class DenseSparseModel:
     train_dense: Optional[np.ndarray] = None
     novelty_similarity: Optional[float] = None
     vocabulary: Optional[frozenset] = None
+    detector: Optional["OutOfScopeDetector"] = None
+    train_classes: Optional[np.ndarray] = None
 
     # ----------------------------------------------------------------- features
     def _features(self, dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) -> sp.csr_matrix:
@@ -159,8 +165,15 @@ class DenseSparseModel:
         def svm() -> "LinearSVC":
             return LinearSVC(C=self.config.C, max_iter=self.config.max_iter, random_state=self.config.random_state)
 
-        self.temperature = self._fit_temperature(X, y, classes, svm)
-        self._fit_novelty(dense if use_dense else None)
+        self.detector = None
+        if self.config.oos_detector:
+            self.temperature, self.detector = self._fit_calibration_with_holdout(
+                X, y, classes, svm, _unit_rows(dense).astype(np.float32) if use_dense else None
+            )
+        else:
+            self.temperature = self._fit_temperature(X, y, classes, svm)
+        self._fit_novelty(dense if use_dense else None, keep=self.detector is not None and self.detector.uses_similarity)
+        self.train_classes = np.searchsorted(classes, y).astype(np.int32) if self.train_dense is not None else None
         self.vocabulary = None
         if tokens is not None and self.config.oov_damping > 0:
             self.vocabulary = frozenset(word for words in tokens for word in _alphabetic(words))
@@ -196,12 +209,71 @@ class DenseSparseModel:
         truth = np.searchsorted(classes, y)
         return fit_temperature(scores, truth)
 
-    def _fit_novelty(self, dense: Optional[np.ndarray]) -> None:
-        """Keep the normalised training embeddings and the similarity below which a message is novel."""
+    def _fit_calibration_with_holdout(
+        self, X: sp.csr_matrix, y: np.ndarray, classes: np.ndarray, svm, unit: Optional[np.ndarray]
+    ) -> "tuple[float, Optional[OutOfScopeDetector]]":
+        """Temperature and out-of-scope detector from out-of-fold scores where some intents were never seen.
+
+        Each calibration fold trains without its test part *and* without a disjoint group of
+        ``holdout_fraction`` of the intents: the test messages of those intents are what a
+        message of an intent the bot does not know looks like to the model (near-domain
+        out-of-scope), the others are ordinary out-of-fold messages. The temperature is fitted
+        on the ordinary ones; the detector learns from both whether the top intent is right.
+        The same number of SVM fits as plain calibration.
+        """
+        folds = self.config.calibration_folds
+        _, counts = np.unique(y, return_counts=True)
+        group_size = int(round(self.config.holdout_fraction * len(classes)))
+        if folds == 0 or counts.min() < 2 or group_size < 1 or len(classes) - group_size < 2 or folds * group_size > len(classes):
+            logger.debug("Out-of-scope detector skipped (%d intents, smallest has %d examples)", len(classes), counts.min())
+            return self._fit_temperature(X, y, classes, svm), None
+        from sklearn.model_selection import StratifiedKFold
+
+        rng = np.random.default_rng(self.config.random_state)
+        shuffled = rng.permutation(len(classes))
+        splitter = StratifiedKFold(n_splits=min(folds, int(counts.min())), shuffle=True, random_state=self.config.random_state)
+        truth = np.searchsorted(classes, y)
+        scores = np.full((len(y), len(classes)), -np.inf)
+        unseen = np.zeros(len(y), dtype=bool)
+        similarities = np.zeros((len(y), 3))
+        for number, (train_index, test_index) in enumerate(splitter.split(np.zeros(len(y)), y)):
+            held = shuffled[number * group_size : (number + 1) * group_size]
+            train_index = train_index[~np.isin(truth[train_index], held)]
+            model = svm().fit(X[train_index], y[train_index])
+            fold_scores = np.asarray(model.decision_function(X[test_index]))
+            if fold_scores.ndim == 1:
+                fold_scores = np.column_stack([-fold_scores, fold_scores])
+            columns = np.searchsorted(classes, model.classes_)
+            block = np.full((len(test_index), len(classes)), -np.inf)
+            block[:, columns] = fold_scores
+            scores[test_index] = block
+            unseen[test_index] = np.isin(truth[test_index], held)
+            if unit is not None:
+                similarities[test_index] = _similarities(
+                    unit[test_index], unit[train_index], truth[train_index], block.argmax(axis=1)
+                )
+        seen = ~unseen
+        temperature = fit_temperature(scores[seen], truth[seen])
+        features = OutOfScopeDetector.features(scores, temperature, similarities if unit is not None else None)
+        right = seen & (scores.argmax(axis=1) == truth)
+        detector = OutOfScopeDetector.fit(features, right)
+        logger.debug("Out-of-scope detector: %d unseen-intent and %d seen messages, temperature %.3f",
+                     unseen.sum(), seen.sum(), temperature)
+        return temperature, detector
+
+    def _fit_novelty(self, dense: Optional[np.ndarray], keep: bool = False) -> None:
+        """Keep the normalised training embeddings and the similarity below which a message is novel.
+
+        ``keep`` keeps the embeddings even when the novelty damping is off (the detector needs them).
+        """
         self.train_dense, self.novelty_similarity = None, None
-        if dense is None or self.config.novelty_quantile == 0 or dense.shape[0] < 2:
+        if dense is None or dense.shape[0] < 2:
             return
         unit = _unit_rows(dense).astype(np.float32)
+        if self.config.novelty_quantile == 0:
+            if keep:
+                self.train_dense = unit.astype(np.float16)
+            return
         nearest = np.empty(len(unit), dtype=np.float32)
         for start in range(0, len(unit), 1024):
             block = unit[start : start + 1024] @ unit.T
@@ -210,11 +282,19 @@ class DenseSparseModel:
         self.train_dense = unit.astype(np.float16)
         self.novelty_similarity = float(np.quantile(nearest, self.config.novelty_quantile))
 
+    def _train_unit(self) -> np.ndarray:
+        """The training embeddings as float32 (converted once, on first use)."""
+        cached = getattr(self, "_train_unit32", None)
+        if cached is None or cached.shape != self.train_dense.shape:
+            cached = self.train_dense.astype(np.float32)
+            self._train_unit32 = cached
+        return cached
+
     def novelty_factors(self, dense: Optional[np.ndarray]) -> np.ndarray:
         """Per-message factor in (0, 1] applied to the confidences (1 = like the training data)."""
         if self.train_dense is None or self.novelty_similarity is None or dense is None:
             return np.ones(0 if dense is None else dense.shape[0])
-        similarity = (_unit_rows(dense).astype(np.float32) @ self.train_dense.T.astype(np.float32)).max(axis=1)
+        similarity = (_unit_rows(dense).astype(np.float32) @ self._train_unit().T).max(axis=1)
         return np.minimum(1.0, np.exp((similarity - self.novelty_similarity) / self.config.novelty_softness))
 
     def oov_factors(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
@@ -243,7 +323,17 @@ class DenseSparseModel:
         X = self._features(dense, sparse)
         scores = np.asarray(X @ self.coef.T.astype(np.float64)) + self.intercept
         probabilities = softmax(scores / self.temperature)
-        if self.train_dense is not None and self.dense_dim:
+        if self.detector is not None:
+            similarities = None
+            if self.detector.uses_similarity:
+                similarities = _similarities(
+                    _unit_rows(dense).astype(np.float32), self._train_unit(), self.train_classes, scores.argmax(axis=1)
+                )
+            right = self.detector.predict(OutOfScopeDetector.features(scores, self.temperature, similarities))
+            top = probabilities.max(axis=1)
+            # the detector only ever lowers a confidence (raising it instead measured the same)
+            probabilities *= (np.minimum(right, top) / np.maximum(top, _EPS))[:, np.newaxis]
+        if self.novelty_similarity is not None and self.dense_dim:
             probabilities *= self.novelty_factors(dense)[:, np.newaxis]
         if tokens is not None and self.vocabulary:
             probabilities *= self.oov_factors(tokens)[:, np.newaxis]
@@ -260,6 +350,8 @@ class DenseSparseModel:
             arrays["idf"] = self.idf
         if self.train_dense is not None:
             arrays["train_dense"] = self.train_dense
+        if self.train_classes is not None:
+            arrays["train_classes"] = self.train_classes
         if self.vocabulary:
             arrays["vocabulary"] = np.asarray(sorted(self.vocabulary), dtype=str)
         np.savez(folder / self.ARRAYS, **arrays)
@@ -269,6 +361,7 @@ class DenseSparseModel:
             "sparse_dims": self.sparse_dims,
             "temperature": self.temperature,
             "novelty_similarity": self.novelty_similarity,
+            "oos_detector": self.detector.to_dict() if self.detector is not None else None,
         }
         (folder / self.JSON).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
@@ -289,7 +382,85 @@ class DenseSparseModel:
                 train_dense=arrays["train_dense"] if "train_dense" in arrays.files else None,
                 novelty_similarity=meta.get("novelty_similarity"),
                 vocabulary=frozenset(arrays["vocabulary"].tolist()) if "vocabulary" in arrays.files else None,
+                detector=OutOfScopeDetector.from_dict(meta["oos_detector"]) if meta.get("oos_detector") else None,
+                train_classes=arrays["train_classes"] if "train_classes" in arrays.files else None,
             )
+
+
+@dataclass
+class OutOfScopeDetector:
+    """Probability that the top intent is right, from how the model scored the message.
+
+    A logistic regression on: the calibrated top confidence (as a logit), the top raw SVM
+    score, its margin over the second, and, with dense features, the cosine of the nearest
+    training example, the cosine of the nearest example of the top intent and the share of
+    the 10 nearest examples that are of the top intent. Trained on out-of-fold
+    messages, some of them of intents held out of that fold (see
+    :meth:`DenseSparseModel._fit_calibration_with_holdout`).
+    """
+
+    weights: List[float]
+    bias: float
+    mean: List[float]
+    scale: List[float]
+
+    @property
+    def uses_similarity(self) -> bool:
+        return len(self.weights) == 6
+
+    @staticmethod
+    def features(scores: np.ndarray, temperature: float, similarities: Optional[np.ndarray]) -> np.ndarray:
+        """``[n, 3]`` or ``[n, 6]`` detector inputs (``scores`` may hold ``-inf`` for unknown intents)."""
+        top_two = -np.sort(-scores, axis=1)[:, :2]
+        top_probability = softmax(scores / temperature).max(axis=1)
+        clipped = np.clip(top_probability, 1e-6, 1 - 1e-6)
+        columns = [np.log(clipped / (1 - clipped)), top_two[:, 0], top_two[:, 0] - top_two[:, 1]]
+        if similarities is not None:
+            columns += [similarities[:, 0], similarities[:, 1], similarities[:, 2]]
+        return np.column_stack(columns)
+
+    @classmethod
+    def fit(cls, features: np.ndarray, right: np.ndarray) -> "OutOfScopeDetector":
+        """Fit on detector inputs and whether the top intent was right."""
+        from sklearn.linear_model import LogisticRegression
+
+        mean = features.mean(axis=0)
+        scale = np.maximum(features.std(axis=0), 1e-6)
+        if right.all() or not right.any():
+            return cls(weights=[0.0] * features.shape[1], bias=6.0 if right.all() else -6.0,
+                       mean=mean.tolist(), scale=scale.tolist())
+        model = LogisticRegression(C=1.0, max_iter=1000).fit((features - mean) / scale, right.astype(int))
+        return cls(weights=model.coef_[0].tolist(), bias=float(model.intercept_[0]), mean=mean.tolist(), scale=scale.tolist())
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """Probability that the top intent is right, per row."""
+        z = ((features - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {"weights": self.weights, "bias": self.bias, "mean": self.mean, "scale": self.scale}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "OutOfScopeDetector":
+        return cls(weights=[float(w) for w in data["weights"]], bias=float(data["bias"]),
+                   mean=[float(m) for m in data["mean"]], scale=[float(s) for s in data["scale"]])
+
+
+def _similarities(unit: np.ndarray, train_unit: np.ndarray, train_classes: np.ndarray, top: np.ndarray,
+                  neighbours: int = 10) -> np.ndarray:
+    """``[n, 3]``: per message, the cosine of the nearest training example, the cosine of the nearest
+    example of intent ``top``, and the share of the ``neighbours`` nearest examples that are of ``top``."""
+    out = np.empty((len(unit), 3))
+    k = min(neighbours, train_unit.shape[0])
+    for start in range(0, len(unit), 1024):
+        similarity = unit[start : start + 1024] @ train_unit.T
+        rows = slice(start, start + len(similarity))
+        out[rows, 0] = similarity.max(axis=1)
+        same = train_classes[np.newaxis, :] == top[rows, np.newaxis]
+        out[rows, 1] = np.where(same, similarity, -1.0).max(axis=1)
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        out[rows, 2] = (train_classes[nearest] == top[rows, np.newaxis]).mean(axis=1)
+    return out
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -349,4 +520,4 @@ def _rows(dense: Optional[np.ndarray], sparse: Optional[Sequence[sp.spmatrix]]) 
     return counts.pop() if counts else 0
 
 
-__all__: List[str] = ["ModelConfig", "DenseSparseModel", "softmax", "fit_temperature"]
+__all__: List[str] = ["ModelConfig", "DenseSparseModel", "OutOfScopeDetector", "softmax", "fit_temperature"]

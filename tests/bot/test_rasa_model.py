@@ -40,3 +40,22 @@ def test_hash_covers_config_domain_and_data(tmp_path: Path) -> None:
     before = content_hash(training_files(root), root)
     (root / "config.yml").write_text((root / "config.yml").read_text() + "\n", encoding="utf-8")
     assert content_hash(training_files(root), root) != before
+
+
+def test_hash_covers_the_code_of_the_components_config_names(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    package = root / "bot" / "nlu"
+    package.mkdir(parents=True)
+    (package / "classifier.py").write_text("# component\n", encoding="utf-8")
+    (package / "linear_model.py").write_text("C = 1\n", encoding="utf-8")
+    (root / "bot" / "unrelated.py").write_text("x = 1\n", encoding="utf-8")
+    (root / "config.yml").write_text(
+        "pipeline:\n  - name: WhitespaceTokenizer\n  - name: bot.nlu.classifier.DenseSparseIntentClassifier\n",
+        encoding="utf-8",
+    )
+    names = {p.relative_to(root).as_posix() for p in training_files(root)}
+    assert {"bot/nlu/classifier.py", "bot/nlu/linear_model.py"} <= names
+    assert "bot/unrelated.py" not in names
+    before = content_hash(training_files(root), root)
+    (package / "linear_model.py").write_text("C = 2\n", encoding="utf-8")  # a helper module of the component
+    assert content_hash(training_files(root), root) != before

@@ -66,7 +66,7 @@ def test_message_of_unknown_words_gets_low_confidence() -> None:
     assert known > 0.8
     assert model.predict_proba(*sample, tokens=[["hello", "HP-482913", "482913"]]).max() == known  # numbers ignored
     assert model.predict_proba(*sample, tokens=[["hello", "blorp"]]).max() == known  # half unknown: tolerated
-    assert model.predict_proba(*sample, tokens=[["blorp", "fizzle", "wug"]]).max() == pytest.approx(known * np.exp(-1.0))
+    assert model.predict_proba(*sample, tokens=[["blorp", "fizzle", "wug"]]).max() == pytest.approx(known * np.exp(-2.5))
 
 
 def test_save_and_load_give_identical_predictions(tmp_path: Path) -> None:
@@ -108,6 +108,7 @@ def test_feature_width_change_is_reported() -> None:
         (ModelConfig(novelty_quantile=0.7), "novelty_quantile"),
         (ModelConfig(oov_tolerance=1.0), "oov_tolerance"),
         (ModelConfig(oov_damping=-1), "oov_damping"),
+        (ModelConfig(holdout_fraction=0.6), "holdout_fraction"),
     ],
 )
 def test_invalid_config_is_rejected(config: ModelConfig, message: str) -> None:
@@ -129,3 +130,54 @@ def test_fit_temperature_recovers_a_known_temperature() -> None:
     logits = rng.normal(scale=3.0, size=(4000, 5))
     truth = np.array([rng.choice(5, p=row) for row in softmax(logits)])
     assert fit_temperature(logits * 2.0, truth) == pytest.approx(2.0, rel=0.1)
+
+
+def _clusters(classes: range, per_class: int, seed: int, dim: int = 32):
+    """Gaussian clusters around fixed random centres (the same centres for every seed)."""
+    centres = np.random.RandomState(99).normal(size=(20, dim))
+    centres = 3 * centres / np.linalg.norm(centres, axis=1, keepdims=True)
+    rng = np.random.RandomState(seed)
+    dense = np.vstack([centres[k] + rng.normal(size=(per_class, dim)) for k in classes])
+    return dense, np.asarray([f"intent_{k}" for k in classes for _ in range(per_class)])
+
+
+def test_oos_detector_lowers_confidence_for_unseen_intents_not_for_known_ones() -> None:
+    dense, labels = _clusters(range(12), 40, seed=1)
+    test, test_labels = _clusters(range(12), 20, seed=2)
+    unseen, _ = _clusters(range(12, 16), 20, seed=3)  # intents never trained on
+    plain = DenseSparseModel(ModelConfig(novelty_quantile=0, oos_detector=False)).fit(dense, None, labels)
+    detecting = DenseSparseModel(ModelConfig(novelty_quantile=0, oos_detector=True)).fit(dense, None, labels)
+    assert detecting.detector is not None and detecting.detector.uses_similarity
+    for model in (plain, detecting):  # the ranking is unchanged, only the confidences move
+        assert (model.classes[model.predict_proba(test, None).argmax(axis=1)] == test_labels).mean() > 0.8
+    np.testing.assert_array_equal(plain.predict_proba(test, None).argmax(axis=1),
+                                  detecting.predict_proba(test, None).argmax(axis=1))
+    plain_unseen = plain.predict_proba(unseen, None).max(axis=1).mean()
+    detecting_unseen = detecting.predict_proba(unseen, None).max(axis=1).mean()
+    assert detecting_unseen < plain_unseen - 0.1
+    assert detecting.predict_proba(test, None).max(axis=1).mean() > detecting_unseen + 0.15
+
+
+def test_oos_detector_survives_save_and_load(tmp_path: Path) -> None:
+    dense, labels = _clusters(range(12), 30, seed=1)
+    counts = sp.csr_matrix(np.random.RandomState(0).poisson(0.3, size=(len(labels), 20)))
+    model = DenseSparseModel(ModelConfig(oos_detector=True)).fit(dense, [counts], labels)
+    model.save(tmp_path)
+    loaded = DenseSparseModel.load(tmp_path)
+    assert loaded.detector == model.detector
+    np.testing.assert_allclose(loaded.predict_proba(dense, [counts]), model.predict_proba(dense, [counts]), atol=1e-5)
+
+
+def test_oos_detector_is_skipped_when_too_few_intents_to_hold_any_out() -> None:
+    dense, counts, labels = _blobs()  # 3 intents: 10% of them rounds to none
+    model = DenseSparseModel(ModelConfig(oos_detector=True)).fit(dense, [counts], labels)
+    assert model.detector is None
+    assert (model.classes[model.predict_proba(dense, [counts]).argmax(axis=1)] == labels).all()
+
+
+def test_oos_detector_on_sparse_features_only_uses_no_similarities() -> None:
+    dense, labels = _clusters(range(12), 30, seed=1)
+    counts = sp.csr_matrix((dense > 0.8).astype(float))
+    model = DenseSparseModel(ModelConfig(oos_detector=True)).fit(None, [counts], labels)
+    assert model.detector is not None and not model.detector.uses_similarity
+    assert model.predict_proba(None, [counts]).shape == (len(labels), 12)

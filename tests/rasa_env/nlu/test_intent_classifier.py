@@ -111,7 +111,11 @@ def test_untrained_component_predicts_nothing(tmp_path: Path) -> None:
     assert messages[0].get("intent_ranking") == []
 
 
-@pytest.mark.parametrize("key, value", [("C", -1), ("calibration_folds", 1), ("ranking_length", -2), ("sparse_weight", "x")])
+@pytest.mark.parametrize(
+    "key, value",
+    [("C", -1), ("calibration_folds", 1), ("ranking_length", -2), ("sparse_weight", "x"), ("oos_detector", "no"),
+     ("holdout_fraction", 0.7)],
+)
 def test_invalid_config_is_rejected(tmp_path: Path, key: str, value: object) -> None:
     config = {**DenseSparseIntentClassifier.get_default_config(), key: value}
     with pytest.raises(InvalidConfigException, match="DenseSparseIntentClassifier"):
