@@ -5,23 +5,55 @@ ML environment only (imports pydantic v2 models from :mod:`bot.data.schema`).
 Entity types and how they are found (own recognisers; see docs/data-pipeline.md for why not
 Presidio):
 
-* ``EMAIL``: regular expression.
+* ``EMAIL``: regular expression, also spelled out ("jane dot doe at gmail dot com").
 * ``PHONE``: the ``phonenumbers`` library's ``PhoneNumberMatcher`` (default region US, so
-  national US/Canadian formats and any ``+`` international number), leniency POSSIBLE; a bare
-  digit run is only a phone when the library calls it valid.
+  national US/Canadian formats and any ``+``/``00`` international number), leniency POSSIBLE; a
+  bare digit run is only a phone when the library calls it valid. Numbers with a trunk ``0``
+  ("020 7946 0958", "0412 345 678") are then tried as national numbers of the UK, Australia,
+  Ireland, New Zealand, India, South Africa, France and Germany and kept only when valid there.
 * ``CARD_NUMBER``: 13-19 digits (spaces/dashes allowed) passing the Luhn check, not next to
-  the word "tracking".
+  the word "tracking" and not after a ``+``.
 * ``IBAN``: country code, check digits and BBAN passing the ISO 13616 mod-97 check.
-* ``ADDRESS``: house number + street name + street suffix, optional unit, city, state/province
-  and ZIP/postal code; "City, ST 12345"; PO boxes.
-* ``PERSON``: cue phrases ("my name is", "this is", "thanks", titles such as "Mrs."), a bundled
-  list of given names and surnames (:mod:`bot.data.pii_lexicon`), whole-message names, and
-  names already seen in the conversation; brand names (Michael Kors...) are never names.
+* ``ADDRESS``: an anchor, then the address parts next to it. Anchors: a house number next to a
+  street word in the order of many languages ("221 Baker Street", "12 rue de Rivoli", "Calle de
+  Fuencarral 45", "Bağdat Cad. No: 214", "Karl Johans gate 31", "Am Rosengarten 7", "123
+  Teheran-ro", "Carrera 7 # 71-21"), a Japanese block number ("2-11-3 Jingumae"), a PO box in
+  several languages ("Postfach", "Apartado", "C.P."), a unit or district marker ("Flat 302,",
+  "Sector 62,"), a number before a capitalised name ("25 Ly Thuong Kiet,") or a name before a
+  number ("Ilica 10,"). The address then extends over the unit and building parts before it
+  ("Room 1802,", "Sakura Heights 305,") and the parts after it: units and floors ("apto 81",
+  "3º izq.", "m. 15"), districts ("Col. Centro", "Shibuya-ku"), localities, regions and a
+  postcode of one of many national formats ("28004 Madrid", "Tokyo 150-0001", "São Paulo - SP,
+  01426-001", "Co. Cork P31 KX90"). Strong anchors are addresses on their own; weak ones only
+  when their parts end in a postcode or a known city, region or country (word lists in
+  :mod:`bot.data.pii_lexicon`). Also "City, ST 12345" and UK postcodes. A short number inside an
+  address is its postcode, not a phone.
+* ``PERSON``: cue phrases ("my name is" and its equivalents in other languages, "this is",
+  "thanks", greetings, thanks and sign-offs of many languages, "ask for", "he's", "my wife",
+  "Agent", "account holder", "- Deepa", "X here", "X said"), titles ("Mrs."), a name addressed
+  after a comma ("Got it, Gemma."), a name alone at the end of a message ("... KAREN MILLER"),
+  surname particles ("van der Merwe"), native-script names after a cue ("山田です", "我叫王伟"),
+  the hand-written given names and surnames of :mod:`bot.data.pii_lexicon` (a name without any
+  cue) and its international list of ~89,000 names from 105 countries (a name with a cue, or
+  two or more names together, when it is rarely an English word: "Zeynep Kaya" needs no cue,
+  "Oliver" needs one, "Hope" needs a strong one); a name no list knows only right after a
+  greeting or a role ("Kia ora Aroha!", "Agent Oyelaran"); whole-message names, names joined by
+  "and" to a found one, and names already seen in the conversation; brand names (Michael Kors,
+  Dr. Martens...), streets ("Calle Mayor") and known places ("São Paulo", "Santa Monica") are
+  never names.
 * ``ORDER_ID``: Harbor & Pine order numbers (``HP-482913``, ``hp482913``, ``#HP-482913``, or a
-  bare number after the word "order"), and any identifier after "order id/number".
-* ``ACCOUNT_ID``: identifiers after "username", "account number", "customer id", "login"...,
-  a message that is only an identifier-like token, and the local part of an e-mail address
-  seen in the same conversation (ABCD usernames are exactly that).
+  bare number after the word "order"), identifiers after "order id/number", "ref",
+  "reference", "invoice", "return reference", requests named by their kind ("exchange request
+  EX-55120", "return R-77120"), self-naming references (``RMA-20931``) and any upper-case
+  prefixed id (``WS-20931``) that is no product code or standard (``SKU-44821``, ``ISO-9001``).
+* ``ACCOUNT_ID``: identifiers after "username", "handle", "account number", "customer id",
+  "member", "rewards member", "login", "loyalty number for the points"..., user names on chat
+  and social platforms ("my kakao is minji_kim_92"), profile addresses
+  ("facebook.com/jerome.delacruz.ph"), dotted user names after "account", ``@handles``, a
+  message that is only an identifier-like token, and the local part of an e-mail address seen
+  in the same conversation (ABCD usernames are exactly that).
+
+Names and identifiers found once in a text are also found where they repeat in it.
 
 Within one conversation the same value always gets the same placeholder (``<EMAIL_1>``); a
 name's single tokens map to the full name's placeholder ("Crystal" -> ``<PERSON_1>`` after
@@ -35,7 +67,8 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from bot.data import pii_lexicon as lex
 from bot.data.schema import Conversation
@@ -78,6 +111,66 @@ class Detection:
 
 # --------------------------------------------------------------------------- recognisers
 
+def _char_class(predicate: Callable[[str], bool]) -> str:
+    """A regex character class of the Latin, Greek and Cyrillic letters for which predicate holds."""
+    ranges: List[tuple] = []
+    for code in (*range(0x41, 0x250), *range(0x370, 0x530), *range(0x1E00, 0x1F00)):
+        if predicate(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+_UPPER = "(?-i:%s)" % _char_class(lambda c: c.isupper())
+"""One upper-case letter in any Latin, Greek or Cyrillic script ("Ş", "İ", "Đ", "Ấ"), whatever the flags."""
+
+
+def _trie_re(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, factored as a character trie ("ab|ac" -> "a(?:b|c)").
+
+    Python's ``re`` tries the branches of an alternation one by one at every position; a trie
+    makes a list of hundreds of words cost about as much as one. A space in a word matches any
+    whitespace.
+    """
+    trie: Dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: Dict[str, Any]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
+        if "" in node:
+            return "(?:%s)?" % body
+        return body
+
+    return "(?:%s)" % emit(trie)
+
+
+def _words_re(words: Iterable[str], capitalised_only: bool = False, lower_too: Iterable[str] = ()) -> str:
+    """Regex of a word list, longest match first; spaces match any whitespace, a final dot is optional.
+
+    ``capitalised_only``: match only the capitalised (or upper-case) spelling, except for the
+    words in ``lower_too``, which may also be written in lower case ("ul.", "calle").
+    """
+    lower_too = set(lower_too)
+    forms = set()
+    for word in set(words):
+        spellings = {word[:1].upper() + word[1:], word.upper()} | ({word} if word in lower_too else set()) if capitalised_only else {word}
+        for spelling in spellings:
+            forms.add(spelling)
+            if spelling.endswith(".") and len(spelling) > 2:
+                forms.add(spelling[:-1])
+    return "(?-i:%s)" % _trie_re(forms) if capitalised_only else _trie_re(forms)
+
+
+
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
 
@@ -114,7 +207,7 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-_CARD_RE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD_RE = re.compile(r"(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _TRACKING_CONTEXT_RE = re.compile(r"track|shipment|parcel|waybill", re.I)
 
 
@@ -171,13 +264,41 @@ def find_ibans(text: str) -> List[Detection]:
     return found
 
 
-def find_phones(text: str, region: str = "US") -> List[Detection]:
-    """Phone numbers via ``phonenumbers.PhoneNumberMatcher`` (region = default country)."""
+NATIONAL_PHONE_REGIONS: tuple[str, ...] = (
+    "GB", "AU", "IE", "NZ", "IN", "ZA", "FR", "DE", "NL", "BE", "IT", "CH", "AT", "SE", "JP", "KR", "NG", "KE", "PH", "TR",
+)
+"""Countries whose national numbers (trunk prefix 0: "020 7946 0958", "0412 345 678") are tried,
+in this order, after the default region; a number counts only when valid there."""
+GROUPED_PHONE_REGIONS: tuple[str, ...] = ("ES", "PT", "PL", "BR", "MX", "CN")
+"""Countries without a trunk prefix whose numbers are tried when written in three or more
+groups ("612 34 56 78", "(11) 91234-5678")."""
+
+_DIGIT_RUN_RE = re.compile(r"\d(?:[\s().-]*\d){6}")
+_NATIONAL_RE = re.compile(r"(?<![\w+.,/:-])\(?0\d[\d\s().-]{6,16}\d(?![\w/:-]|[.,]\d)")
+_INTERNATIONAL_00_RE = re.compile(r"(\d[\s().-]*)?(?<![\d+])00(?=[1-9]\d)")
+_ID_BEFORE_RE = re.compile(
+    r"\b(?:invoice|order|ref|reference|tracking|account|acct|member|customer|sku|item|receipt|transaction|"
+    r"confirmation|case|ticket|rma|po|serial|barcode|voucher|code)\b\W*(?:number|no\.?|#|id)?\W*$", re.I)
+_GROUPED_RE = re.compile(r"(?<![\w+.,/:-])\(?[1-9]\d*\)?(?:[\s.-]+\d+){2,5}(?![\w/:-]|[.,]\d)")
+_DATE_LIKE_RE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def find_phones(text: str, region: str = "US", national_regions: Sequence[str] = NATIONAL_PHONE_REGIONS) -> List[Detection]:
+    """Phone numbers via ``phonenumbers``.
+
+    ``PhoneNumberMatcher`` with the default ``region`` (leniency POSSIBLE; a bare digit run only
+    when valid) finds that country's national formats and every ``+``/``00`` number; then digit
+    runs with a trunk ``0`` that it left are parsed for each of ``national_regions`` and kept
+    when the number is valid there (so dates, prices and order numbers stay out).
+    """
+    if not _DIGIT_RUN_RE.search(text):
+        return []  # fewer than seven digits together: no phone number (most turns)
     import phonenumbers
 
     found = []
-    # "0044 20 ..." (the European international prefix): same length with "+", so offsets hold
-    scan = re.sub(r"(?<![\d+])00(?=[1-9]\d)", " +", text)
+    # "0044 20 ..." (the European international prefix): same length with "+", so offsets hold;
+    # not inside a number ("+86 138 0013 8000")
+    scan = _INTERNATIONAL_00_RE.sub(lambda m: m.group() if m.group(1) else " +", text)
     for match in phonenumbers.PhoneNumberMatcher(scan, region, leniency=phonenumbers.Leniency.POSSIBLE):
         start, end = match.start, match.end
         if scan[start] == "+" and start > 0 and scan[start - 1] == " " and text[start - 1:start + 1] == "00":
@@ -186,25 +307,121 @@ def find_phones(text: str, region: str = "US") -> List[Detection]:
             continue  # part of a longer token such as a tracking number
         raw = match.raw_string
         formatted = bool(re.search(r"[\s().+-]", raw.strip()))
-        if not formatted and not phonenumbers.is_valid_number(match.number):
-            continue
-        key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        number = match.number
+        if not phonenumbers.is_valid_number(number):
+            if not formatted:
+                continue
+            if raw.lstrip("(").startswith("0"):
+                number = _parse_national(raw, national_regions) or number  # the same key as "0412345678"
+        key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         found.append(Detection(start, end, "PHONE", key, True, "phone"))
+    for match in _NATIONAL_RE.finditer(text):
+        start, end = match.start(), match.end()
+        raw = match.group()
+        if any(d.start < end and start < d.end for d in found) or _DATE_LIKE_RE.fullmatch(raw.strip("()")):
+            continue
+        if sum(c.isdigit() for c in raw) < 9:
+            continue
+        if raw.isdigit() and _ID_BEFORE_RE.search(text[max(0, start - 30):start]):
+            continue  # "invoice 0123456789": an unformatted number after an id word is that id
+        number = _parse_national(raw, national_regions)
+        if number is not None:
+            key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(Detection(start, end, "PHONE", key, True, "phone-national"))
+    for match in _GROUPED_RE.finditer(text):
+        start, end = match.start(), match.end()
+        raw = match.group()
+        if any(d.start < end and start < d.end for d in found) or not 9 <= sum(c.isdigit() for c in raw) <= 12:
+            continue
+        if _DATE_LIKE_RE.fullmatch(raw) or _ID_BEFORE_RE.search(text[max(0, start - 30):start]):
+            continue  # "SKU 448-2231-09"
+        number = _parse_national(raw, GROUPED_PHONE_REGIONS)
+        if number is not None:
+            key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(Detection(start, end, "PHONE", key, True, "phone-grouped"))
     return found
+
+
+def _parse_national(raw: str, regions: Sequence[str]):
+    """The first parse of ``raw`` that is a valid number in one of ``regions``, else None."""
+    import phonenumbers
+
+    for country in regions:
+        try:
+            number = phonenumbers.parse(raw, country)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
 
 
 _HP_ORDER_RE = re.compile(r"(?<![\w#])#?HP[- ]?(\d{6})\b", re.I)
 _ORDER_CONTEXT_RE = re.compile(
-    r"\b(?:order|purchase|confirmation)\s*(?:id|number|num|no\.?|#)?\s*(?:is|was|:)?\s*#?\s*"
-    r"(?P<value>[A-Z0-9][A-Z0-9-]{3,24})\b",
+    r"\b(?:order|ordr|oder|purchase|confirmation|invoice|receipt|booking|ref|reference|"
+    r"return(?:s)?\s+(?:ref|reference|authori[sz]ation|number|no\.?|id)|rma)\s*(?:id|number|num|no\.?|#|code)?\s*"
+    r"(?:is|was|:)?\s*#?\s*(?P<value>[A-Z0-9][A-Z0-9-]{3,24})\b",
     re.I,
 )
+"""An identifier after "order", "ref", "return reference", "RMA"... (it needs four digits)."""
+_PREFIXED_REF_RE = re.compile(r"(?<![\w-])(?:RMA|RET|REF|ORD|INV)[-#]?\d{4,12}(?![\w-])", re.I)
+"""A return or order reference that names itself: "RMA-20931", "INV 448120"."""
 _ACCOUNT_CONTEXT_RE = re.compile(
-    r"\b(?:user\s*name|user\s*id|login|acct\.?|(?:account|customer|member|loyalty|client)\s*(?:id|number|num|no\.?|#))"
-    r"\s*(?:is|was|:|=|#)?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{2,40})",
+    r"\b(?:user\s*name|user\s*id|login|log-in|handle|screen\s*name|gamertag|acct\.?|"
+    r"(?:account|customer|member(?:ship)?|loyalty|rewards|client|profile|subscriber)\s*(?:id|number|num|no\.?|#|code)|"
+    r"(?:rewards|loyalty)\s+member|member)"
+    r"(?:\s+(?:on|for|at|in|with)\s+(?:the|your|ur|my)\s+[a-z]+)?"
+    r"\s*(?:is|was|:|=|#)?\s*(?:(?:registered\s+)?(?:under|as)\s+)?(?P<value>@?[A-Za-z0-9][A-Za-z0-9._-]{2,40})",
     re.I,
 )
-_USERNAME_CUE_RE = re.compile(r"user\s*name|login", re.I)
+_REQUEST_REF_RE = re.compile(
+    r"\b(?:return|exchange|replacement|refund|claim|case|ticket|complaint|warranty|repair)"
+    r"(?:\s+(?:request|ref(?:erence)?|id|no\.?|number|#))?\s*(?:is|was|:)?\s*#?\s*"
+    r"(?P<value>(?-i:[A-Z]{1,5})-?\d{4,12})(?![\w-])",
+    re.I,
+)
+"""A request named by its kind: "exchange request EX-55120", "return R-77120", "ticket TK-20931"."""
+_PREFIXED_ID_RE = re.compile(r"(?<![\w#/.-])(?P<prefix>[A-Z]{2,6}(?:-[A-Z]{2,8})*)-\d{4,12}(?![\w-])")
+"""An identifier of the shape "WS-20931", "HP-LOYAL-5567102", "CUST-883201" anywhere."""
+NOT_ID_PREFIXES = frozenset(
+    "SKU UPC EAN ISBN ISSN ISO DIN EN IEC ASTM ANSI ART MOD STYLE COL REF GTX RTX RX GT SM PN MPN COVID SARS PM AM "
+    "CE FCC TUV UL USB HDMI DDR LED LCD".split()
+)
+"""Prefixes of product codes, standards and model numbers, which are no personal data ("SKU-44821", "ISO-9001")."""
+_PRODUCT_BEFORE_RE = re.compile(r"\b(?:sku|item|product|model|style|part|article|code|size|standard|version|promo|coupon|voucher|discount)\W*(?:number|no\.?|#|code)?\W*$", re.I)
+_ACCOUNT_BEFORE_RE = re.compile(r"\b(?:account|acct|member(?:ship)?|customer|client|loyalty|rewards|user|profile|subscriber|"
+                                r"workspace|login)\b[^.!?]{0,30}$", re.I)
+PLATFORMS = (
+    "kakao", "kakaotalk", "line", "line id", "wechat", "weixin", "telegram", "signal", "discord", "skype", "insta",
+    "instagram", "ig", "fb", "facebook", "twitter", "tiktok", "snap", "snapchat", "viber", "zalo", "qq", "linkedin",
+    "github", "steam", "psn", "xbox", "xbox live", "slack", "teams", "threads", "bluesky", "reddit", "twitch",
+    "youtube", "pinterest", "vk", "weibo", "whatsapp", "messenger", "gamertag", "roblox", "epic", "nintendo",
+)
+"""Chat and social platforms whose user names customers give ("my kakao is minji_kim_92")."""
+_PLATFORM_HANDLE_RE = re.compile(
+    r"\b%s(?:\s+(?:id|handle|username|user\s*name|name|account|acc|profile))?\s*(?:is|:|=|-)?\s*"
+    r"(?P<value>@?[A-Za-z0-9][A-Za-z0-9._-]{2,40})" % _words_re(PLATFORMS),
+    re.I,
+)
+_PROFILE_URL_RE = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|github|t|wa|vk|weibo|"
+    r"threads|pinterest|youtube|twitch|reddit|snapchat)\.(?:com|me|net)/(?:in/|user/|u/|@)?[\w.@-]{2,60}(?<![.])",
+    re.I,
+)
+"""A social profile address: "facebook.com/jerome.delacruz.ph", "linkedin.com/in/anna-k"."""
+_ACCOUNT_HANDLE_RE = re.compile(
+    r"\b(?:account|acct|profile|user)\s*(?:is|:|=)?\s*(?P<value>[a-z][a-z0-9]+[._][a-z0-9]+(?:[._][a-z0-9]+)*)(?![\w@.-])")
+"""An account named by a dotted or underscored user name: "account hakim.nurul"."""
+_DOMAIN_END_RE = re.compile(r"\.(?:com|net|org|io|co|uk|de|fr|es|it|nl|info|app|example|html?|php|pdf|jpg|png)$", re.I)
+_HANDLE_RE = re.compile(r"(?<![\w.@])@(?P<handle>[A-Za-z][A-Za-z0-9_.]{2,29})(?<![.])(?![\w@])")
+"""A social or chat handle: "@lena_k_berlin"."""
+LOGIN_NOUNS = frozenset(
+    """code codes page screen details detail info information issue issues problem problems button link links email
+    password passwords name names attempt attempts credentials form error errors help access process request requests
+    again button app site website portal option options method methods history session sessions window""".split()
+)
+"""Words after "login"/"username" that are about logging in, not a user name ("login code")."""
+_USERNAME_CUE_RE = re.compile(r"user\s*name|login|log-in|handle|screen\s*name|gamertag", re.I)
 _UPS_RE = re.compile(r"^1Z[0-9A-Z]{16}$", re.I)
 _ID_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -214,27 +431,66 @@ def _order_key(value: str) -> str:
     return f"HP-{digits}" if len(digits) == 6 and re.fullmatch(r"(?:#?HP[- ]?)?\d{6}", value, re.I) else value.upper()
 
 
+def _looks_like_username(value: str) -> bool:
+    """A lower-case word that is no English word or name on its own: an initial and a surname ("rkapoor")."""
+    if not value.islower() or len(value) < 5:
+        return False
+    if _name_score(lex.fold(value)) is not None:
+        return False  # "login maria": too ambiguous without "is"
+    return _name_score(lex.fold(value[1:])) is not None or _name_score(lex.fold(value[2:])) is not None
+
+
 def find_identifiers(text: str, previous_text: str = "") -> List[Detection]:
     """Order numbers and account identifiers (see module docstring)."""
     found = []
     for match in _HP_ORDER_RE.finditer(text):
         found.append(Detection(match.start(), match.end(), "ORDER_ID", f"HP-{match.group(1)}", True, "order-hp"))
+    for match in _PREFIXED_REF_RE.finditer(text):
+        found.append(Detection(match.start(), match.end(), "ORDER_ID", re.sub(r"[- #]", "", match.group().upper()), True, "order-ref"))
     for match in _ORDER_CONTEXT_RE.finditer(text):
         value = match.group("value").rstrip(".-")
-        if sum(c.isdigit() for c in value) < 4:
-            continue
+        if sum(c.isdigit() for c in value) < 4 or _DATE_LIKE_RE.fullmatch(value):
+            continue  # "reference 2024-11-30" is a date
         start = match.start("value")
         found.append(Detection(start, start + len(value), "ORDER_ID", _order_key(value), True, "order-context"))
     for match in _ACCOUNT_CONTEXT_RE.finditer(text):
         value = match.group("value").rstrip(".-_")
         has_digit = any(c.isdigit() for c in value)
-        if value.lower() in lex.COMMON_WORDS or (not has_digit and not _USERNAME_CUE_RE.search(match.group())):
+        lower = value.lower().lstrip("@")
+        if lower in lex.COMMON_WORDS or lower in LOGIN_NOUNS or (not has_digit and not _USERNAME_CUE_RE.search(match.group())):
             continue
         separated = re.search(r"(?:\bis|\bwas|[:=#])\s*$", text[match.start():match.start("value")], re.I)
-        if not has_digit and not re.search(r"[._]", value) and not separated:
-            continue  # "login code", "username field": a plain word needs "is" or ":" before it
+        if not has_digit and not re.search(r"[._@]", value) and not separated and not _looks_like_username(value):
+            continue  # "login details", "username field": a plain word needs "is" or ":" before it
         start = match.start("value")
         found.append(Detection(start, start + len(value), "ACCOUNT_ID", value.lower(), True, "account-context"))
+    for match in _HANDLE_RE.finditer(text):
+        found.append(Detection(match.start(), match.end(), "ACCOUNT_ID", match.group().lower(), True, "handle"))
+    for match in _REQUEST_REF_RE.finditer(text):
+        value = match.group("value")
+        found.append(Detection(match.start("value"), match.end("value"), "ORDER_ID", value.upper(), True, "order-request"))
+    for match in _PREFIXED_ID_RE.finditer(text):
+        prefix = match.group("prefix")
+        if prefix.split("-")[0] in NOT_ID_PREFIXES or _PRODUCT_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()):
+            continue
+        if len(prefix) <= 2 and re.match(rf"\s+{_UPPER}\w", text[match.end():]):
+            continue  # "CH-8001 Zürich": a postcode
+        kind = "ACCOUNT_ID" if _ACCOUNT_BEFORE_RE.search(text, max(0, match.start() - 40), match.start()) else "ORDER_ID"
+        found.append(Detection(match.start(), match.end(), kind, match.group().upper(), False, "prefixed-id"))
+    for match in _PLATFORM_HANDLE_RE.finditer(text):
+        value = match.group("value").rstrip("._-")
+        if not re.search(r"[A-Za-z]", value) or not re.search(r"[\d_.@]", value) or value.lower() in lex.COMMON_WORDS:
+            continue  # "my line is 0412 345 678" is a phone, "my insta is private" a word
+        if "@" in value[1:] or _DOMAIN_END_RE.search(value):
+            continue  # an e-mail address or a web address
+        start = match.start("value")
+        found.append(Detection(start, start + len(value), "ACCOUNT_ID", value.lower(), True, "platform-handle"))
+    for match in _PROFILE_URL_RE.finditer(text):
+        found.append(Detection(match.start(), match.end(), "ACCOUNT_ID", match.group().lower(), True, "profile-url"))
+    for match in _ACCOUNT_HANDLE_RE.finditer(text):
+        value = match.group("value")
+        if not _DOMAIN_END_RE.search(value):
+            found.append(Detection(match.start("value"), match.end("value"), "ACCOUNT_ID", value, True, "account-handle"))
     # A message that is nothing but an identifier ("cminh730", "7916676427").
     stripped = text.strip().rstrip(".!")
     if _ID_TOKEN_RE.fullmatch(stripped) and not _UPS_RE.match(stripped):
@@ -254,25 +510,204 @@ _STATE = "|".join(lex.STATES)
 _STATE_NAME = "|".join(n.replace(" ", r"\s+") for n in lex.STATE_NAMES)
 _ZIP = r"(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)"
 _DIRECTION = r"(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?"
-_STREET_WORD = r"(?:\d{1,3}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)"
-_UNIT = r"(?:,?\s*(?:apt|apartment|unit|suite|ste|fl|floor|room|rm|#)\.?\s*#?\s*(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]\b))"
+_LETTER = r"[^\W\d_]"
+
+
+_STREET_WORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{_LETTER}(?:[^\W_]|['’.-])*)"
+_UNIT = (r"(?:,?\s*(?:apt|apartment|unit|suite|ste|fl|floor|level|lvl|room|rm|bldg|building|#)\.?\s*#?\s*"
+         r"(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]\b))")
 _CITY = r"(?:[A-Za-z][A-Za-z.'-]*\s+){0,2}[A-Za-z][A-Za-z.'-]*"
 _STATE_ZIP = rf"(?:(?:{_STATE}|{_STATE_NAME})\.?,?\s+{_ZIP}|(?-i:(?:{_STATE}))\b\.?(?:,?\s+{_ZIP})?|(?:{_STATE_NAME})\b)"
 _UK_POSTCODE = r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})"
-_LEADING_UNIT = r"(?:(?:flat|apt|apartment|unit|suite)\.?\s*#?\s*[A-Za-z0-9-]{1,5},?\s+)?"
+_EIRCODE = r"(?-i:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4})"
+_CA_POSTCODE = r"(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
+_AU_STATE = r"(?-i:NSW|VIC|QLD|TAS|ACT|WA|SA|NT)"
+_LEADING_UNIT = r"(?:(?:flat|apt|apartment|unit|suite|level|shop|lot)\.?\s*#?\s*[A-Za-z0-9-]{1,5},?\s+)?"
 _STREET_RE = re.compile(
-    rf"(?:\b{_LEADING_UNIT})?\b(?P<number>\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?)\s+"
-    rf"(?:(?P<name>(?:{_DIRECTION}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?)(?:{_SUFFIX})|Broadway)\b\.?"
+    rf"(?:\b{_LEADING_UNIT})?\b(?P<number>\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?)\s+"
+    rf"(?:(?P<name>(?:{_DIRECTION}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?)(?:{_SUFFIX})(?:\s+(?:{_SUFFIX}))?|Broadway"
+    rf"|\d{{1,3}}\s+(?:ave|avenue|st|street|rd|road|dr|drive)(?=\s+(?:NE|NW|SE|SW)\b))\b\.?"
     rf"(?:\s+{_DIRECTION}(?![A-Za-z]))?{_UNIT}?"
     rf"(?P<city>,?\s+{_CITY},?\s+(?:{_STATE_ZIP}|{_UK_POSTCODE})(?![A-Za-z0-9]))?",
     re.I,
 )
-_CITY_STATE_ZIP_RE = re.compile(rf"\b{_CITY},\s*(?:{_STATE}|{_STATE_NAME})\.?\s+{_ZIP}\b", re.I)
+"""House number first: "221 Baker Street, Apt 4B", "4/17 Smith St", "1022 17 Ave SW"."""
+_CAP_WORD = rf"{_UPPER}[\w'’.-]*(?:/{_UPPER}[\w'’.-]*)*"
+_CAP_STREET_RE = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?\s+(?:{_CAP_WORD}\s+){{1,3}}"
+    rf"(?-i:View|Close|Cl|Rise|Vale|Green|Hill|Parade|Pde|Tce|Gate|Chase|Wynd|Mount|Park|Nagar|Marg|Salai|Colony|"
+    rf"Layout|Enclave|Vihar|Bagh|Cross|Circus|Approach|Ridge|Glen|Dale|Meadows?|Garth|Croft|Brae|Grange)\b\.?"
+)
+"""More street types, only when written capitalised after a capitalised name ("3 Church View", "12/3 Gandhi Nagar")."""
+_FR_STREET_RE = re.compile(
+    rf"\b\d{{1,5}}(?:\s?(?:bis|ter|quater|[A-D]\b))?,?\s+(?:rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|place|route|"
+    rf"all[ée]e|impasse|quai|cours|rang|mont[ée]e|c[ôo]te|promenade|square|faubourg|passage|chauss[ée]e|voie|sentier|"
+    rf"esplanade|parvis|rond-point|villa|cit[ée])\s+(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?"
+    rf"{_LETTER}[\w'’-]*(?:\s+(?-i:[A-Z0-9])[\w'’-]*){{0,3}}?(?:\s+(?:ouest|est|nord|sud))?(?![\w'’-])",
+    re.I,
+)
+"""French and Québec style: "1455, rue Sainte-Catherine Ouest", "12 rue de Rivoli"."""
+
+_HOUSE_NUMBER = r"\d{1,5}(?:[A-Za-z]|\s(?-i:[A-Z])(?:\s\d{1,3})?)?(?:\s?[/-]\s?\d{1,5}[A-Za-z]?)*(?![\w/-]|[.,]\d|\s?%)"
+_NUMBER_MARK = r"(?:(?:No|Nr|Nro|Núm|Num|N|Nº|N°|n[º°o])\s?[.:]?\s?|#\s?)"
+_NAME_CONNECTOR = (r"(?:de\s+la|de\s+los|de\s+las|de|da|do|dos|das|del|della|delle|dei|degli|di|du|des|la|le|les|el|al|"
+                   r"am|an|der|den|dem|im|upon|on|sur|en|sous|lès|bei|van|aan|op|y|es)")
+_STREET_NAME = rf"(?:{_NAME_CONNECTOR}\s+)?(?:{_CAP_WORD}|\d{{1,3}})(?:\s+(?:(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}|[IVX]{{1,4}}\b)){{0,3}}"
+_TYPE_BEFORE = _words_re(lex.STREET_TYPES_BEFORE, capitalised_only=True, lower_too=(
+    "ul.", "al.", "pl.", "os.", "vul.", "ulica", "aleja", "calle", "avenida", "rua", "carrer", "jalan", "jl.",
+    "jln.", "soi", "thanon", "đường", "phố", "str.", "strada", "rambla", "travessa", "carrera", "cra.", "sh."))
+_EU_STREET_RE = re.compile(
+    rf"(?<![\w/])(?:{_TYPE_BEFORE}\s+{_STREET_NAME}"
+    rf"|{_LETTER}+(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|gracht|plein|kade|"
+    rf"singel|dijk|steeg|dreef|markt|gatan|vägen|gata|gate|gade|vej|veien|vegen|vegur|stígur|braut|katu|tie|kuja|utca|"
+    rf"ulice|torget|plads))"
+    rf"\s*,?\s+{_NUMBER_MARK}?(?P<number>{_HOUSE_NUMBER}|s/n\b)",
+)
+"""Street name first, house number after: "Hauptstraße 5", "Calle de Fuencarral 45", "ul. Marszałkowska 84/92",
+"Jl. Sudirman No. 45", "Rua Oscar Freire, 1200"."""
+_TYPE_AFTER = _words_re(lex.STREET_TYPES_AFTER)
+_NAME_TYPE_STREET_RE = re.compile(
+    rf"(?<![\w/])(?P<name>{_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,2}})\s+(?i:{_TYPE_AFTER})(?![\w])\.?"
+    rf"\s*{_NUMBER_MARK}?(?P<number>\d{{1,4}}[A-Za-z]?(?:\s?[/-]\s?\d{{1,4}}[A-Za-z]?)*)(?![\w/-]|[.,]\d|\s?%)"
+)
+"""Name, then a separate street-type word, then the number: "Bağdat Cad. No: 214", "Karl Johans gate 31",
+"Mariahilfer Straße 45", "Rothschild Blvd 22"."""
+_PREPOSITIONS = "|".join(p.capitalize().replace(" ", r"\s+") for p in lex.STREET_PREPOSITIONS)
+_PREPOSITION_STREET_RE = re.compile(
+    rf"(?<![\w])(?-i:{_PREPOSITIONS})\s+"
+    rf"{_CAP_WORD}(?:\s+{_CAP_WORD})?\s+\d{{1,3}}[a-z]?(?:[-/]\d{{1,3}}[a-z]?)?(?![\w/-]|[.,]\d)"
+)
+"""German and Dutch streets named with a preposition: "Am Rosengarten 7", "Unter den Linden 77"."""
+_KOREAN_STREET_RE = re.compile(
+    rf"\b(?:\d{{1,4}}(?:-\d{{1,4}})?\s+{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon)?-?gil)?"
+    rf"|{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon)?-?gil)?\s+\d{{1,4}}(?:-\d{{1,4}})?)(?![\w-])"
+)
+"""Romanised Korean road addresses: "123 Teheran-ro", "Sejong-daero 110"."""
+_COLOMBIAN_STREET_RE = re.compile(
+    r"\b(?-i:Calle|Cl\.?|Carrera|Cra\.?|Cr\.?|Kr\.?|Transversal|Tv\.?|Diagonal|Dg\.?|Avenida|Av\.?|Ak\.?|Ac\.?)\s+"
+    r"\d{1,3}\s?[A-Z]?(?:\s?bis)?\s*(?:#|No\.?|N[º°o]\.?)\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
+)
+"""Colombian grid addresses: "Carrera 7 # 71-21", "Calle 100 No. 19-61"."""
+_CHOME_RE = re.compile(rf"(?<![\w./-])\d{{1,2}}-\d{{1,2}}(?:-\d{{1,3}})?\s+{_UPPER}[a-z]{{2,}}(?:-(?:cho|machi|chome))?(?![\w-])")
+"""Japanese block numbers before the neighbourhood: "2-11-3 Jingumae" (needs more address parts)."""
+
+_TAIL_WORD_RE = re.compile(
+    rf"(?P<sep>\s*,\s*|\s+[-–—]\s+|\s+|-)(?P<word>\({_CAP_WORD}(?:\s+{_CAP_WORD})*\)|{_CAP_WORD}|\d{{1,3}}(?![\w-])"
+    rf"|{_NAME_CONNECTOR}(?=\s+{_UPPER}))"
+)
+"""One word of a locality in an address tail ("Little Shelford", "Dublin 2", "Rio de Janeiro"); a comma
+or a dash starts a new locality."""
+_REGION = rf"(?:{_STATE}|{_AU_STATE}|{_STATE_NAME}|qu[ée]bec|new\s+south\s+wales|queensland|tasmania|western\s+australia)"
+_POSTCODE_PREFIX = r"(?:(?-i:C\.\s?P\.|CP|CEP|PLZ|PIN|T\.K\.|TK|PC)\s?:?\s?|〒\s?)"
+_POSTCODE = (rf"(?:{_UK_POSTCODE}|{_EIRCODE}|{_CA_POSTCODE}|\d{{5}}-\d{{3}}|\d{{3}}-\d{{4}}|\d{{4}}-\d{{3}}|\d{{2}}-\d{{3}}"
+             rf"|\d{{5}}(?:-\d{{4}})?|\d{{3}}\s\d{{2}}|\d{{3}}\s\d{{3}}|\d{{4}}\s?(?-i:[A-Z]{{2}})|(?-i:[A-Z])\d{{4}}(?-i:[A-Z]{{3}})"
+             rf"|\d{{4,7}})")
+"""Postcodes of many countries: UK, Irish, Canadian, Brazilian 01426-001, Japanese 150-0001, Portuguese
+1100-053, Polish 00-514, US ZIP, Swedish/Czech/Greek 111 21, Indian 560 038, Dutch 1012 AB, Argentine
+C1043AAZ, and 4-7 digits (the guard below keeps phone numbers, prices and sizes out)."""
+_POSTCODE_GUARD = r"(?![\w-]|\s?\d|[.,]\d|\s?(?:%|€|\$|£|¥|kg|g|cm|mm|ml|l|x)\b)"
+_FINAL_RE = re.compile(
+    rf"(?:(?:\(?(?:{_REGION})\)?\.?,?\s+)?{_POSTCODE_PREFIX}?{_POSTCODE}|(?-i:{_STATE}|{_AU_STATE})){_POSTCODE_GUARD}",
+    re.I,
+)
+"""What ends an address after a separator: a postcode of one of many countries, with its prefix ("C.P. 44100",
+"〒150-0001") or region ("NSW 2026", "(Québec) H3G 1P1"), or a US/Canadian/Australian state code."""
+_POSTCODE_FIRST_RE = re.compile(
+    rf"{_POSTCODE_PREFIX}?(?:\d{{5}}-\d{{3}}|〒\s?\d{{3}}-\d{{4}}|\d{{5}}|\d{{4}}(?:\s?(?-i:[A-Z]{{2}}))?|\d{{2}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}\s\d{{2}}|\d{{6}}"
+    rf"|(?-i:[A-Z]{{1,2}})-\d{{4,5}}|(?-i:[A-Z])\d{{4}}(?-i:[A-Z]{{3}})?)(?=\s+{_UPPER})"
+)
+_SHORT_POSTCODE_RE = re.compile(rf"\d{{3}}(?=\s+{_UPPER})")
+"""A postcode written before its city: "28004 Madrid", "00-514 Warszawa", "111 21 Stockholm", "CH-8001 Zürich"."""
+_DESIGNATOR = r"#?\s?(?:\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)*|(?-i:[A-Z]{1,2})(?:-?\d{1,4})?)(?![\w]|\s?\d{3})"
+_UNIT_MARKER = _words_re(lex.UNIT_MARKERS)
+_UNIT_PART_RE = re.compile(
+    rf"(?:(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?{_DESIGNATOR}|(?-i:D|Daire|Kat):\s?\d{{1,4}}\b|m\.\s?\d{{1,4}}\b"
+    rf"|app\.\s?\d{{1,5}}\b|\d{{1,2}}\s?[º°ª]\s?(?:(?:izq|izda|dcha|der|dr|esq|dto|dta|pta|int|ext|frente|fte)\.?|(?-i:[A-H])\b)?"
+    rf"|\d{{1,2}}(?:r|n|t|è|er|o|a)\s+\d{{1,2}}(?:a|ª|º)?(?![\w])"
+    rf"|\d{{1,2}}\.\s?(?:OG|Stock|Etage|EG|DG|piętro|p\.|kat)"
+    rf"|\d{{1,3}}/F\b|#\d{{1,3}}-\d{{1,5}}\b|(?-i:[A-Z]{{1,2}})-\d{{1,3}}(?:/\d{{1,3}})?(?![\w/-])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)\s+(?:floor|fl)\b\.?|(?:floor|fl\.?)\s+\d{{1,3}}\b)",
+    re.I,
+)
+"""A unit, floor or building part: "Flat 302", "apto 81", "m. 15", "D: 8", "app. 402", "3º izq.", "2n 1a",
+"3. OG", "12/F", "#05-67", "succursale A"."""
+_DISTRICT_MARKER = _words_re(lex.DISTRICT_MARKERS)
+_DISTRICT_SUFFIX = "|".join(lex.DISTRICT_SUFFIXES)
+_DISTRICT_PART_RE = re.compile(
+    rf"(?:(?<![\w]){_DISTRICT_MARKER}\s?(?:\d{{1,3}}[A-Za-z]?(?![\w])|{_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,2}})"
+    rf"|{_CAP_WORD}-(?:{_DISTRICT_SUFFIX})(?![\w-]))",
+    re.I,
+)
+"""A district or administrative area: "Col. Centro", "Sector 62", "Quận 1", "Shibuya-ku", "Gangnam-gu"."""
+_ORDINAL_STREET_RE = re.compile(rf"\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}}")
+"""A street named by an ordinal inside an address: "14th Cross", "2nd Main Road", "11th Ave"."""
+_SEP_RE = re.compile(r"\s*,\s*|\s+[-–—]\s+|\s+")
+
+_LEFT_NUMBER_MARK_RE = re.compile(rf"(?:(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?|(?<![\w])(?:số|Số|House\s+No|H\.\s?No)\.?\s?)\Z", re.I)
+"""A marker right before an anchor's house number: "Unit 5/42 ...", "No. 88 Century Avenue", "số 12 ..."."""
+_BUILDING = _words_re(lex.BUILDING_WORDS, capitalised_only=True)
+_LEFT_PART_RE = re.compile(
+    rf"(?:(?:(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?{_DESIGNATOR}|\d{{1,3}}/F\b)(?P<space>\s+)\Z"
+    rf"|(?:(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?{_DESIGNATOR}|\d{{1,3}}/F\b|(?:{_CAP_WORD}\s+){{0,2}}{_BUILDING}(?:\s+\d{{1,4}}[A-Za-z]?)?"
+    rf"|(?<![\w/-])\d{{1,4}}[A-Za-z]?/\d{{1,4}}[A-Za-z]?|(?<![\w/-])(?-i:[A-Z]{{1,2}})-\d{{1,4}}[A-Za-z]?)\s*,\s*\Z)",
+    re.I,
+)
+"""A unit or building part before the street: "Room 1802, ", "Sakura Heights 305, ", "2/1, ", "B-47, "."""
+
+_UNIT_ANCHOR_RE = re.compile(rf"(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?{_DESIGNATOR}(?=\s*,)", re.I)
+_NUMBER_PHRASE_RE = re.compile(
+    rf"(?<![\w/.,:-])(?:(?:No|Nº|N°|số|Số)\.?\s?)?\d{{1,5}}[A-Za-z]?(?:/\d{{1,5}}[A-Za-z]?)?\s+"
+    rf"{_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,3}}(?:\s\d{{1,3}})?(?=\s*,)"
+)
+_NAME_NUMBER_RE = re.compile(
+    rf"(?<![\w/.-]){_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,2}}\s+\d{{1,4}}[a-zA-Z]?(?:[/-]\d{{1,4}})?(?=\s*,)"
+)
+"""A street name without a street type, then its number ("Ilica 10, 10000 Zagreb"): an address only when a
+postcode and a known place follow."""
+_UNNUMBERED_STREET_RE = re.compile(
+    rf"(?<![\w/])(?:{_TYPE_BEFORE}\s+{_STREET_NAME}|(?:{_CAP_WORD}\s+){{1,3}}(?-i:Road|Street|Avenue|Boulevard|Highway|Lane|Drive|"
+    rf"Rd|St|Ave|Blvd))\.?(?=\s*,)"
+)
+"""A street without a house number ("King Fahd Road, Al Olaya, Riyadh 12214"): an address only with a postcode
+after it or two more parts ending in a known place."""
+"""A house number and a capitalised name without a street type ("25 Ly Thuong Kiet, ..."): an address only
+with more parts that end in a postcode or a known place."""
+
+_CITY_STATE_ZIP_RE = re.compile(
+    rf"\b{_CITY},\s*(?:{_STATE}|{_STATE_NAME})\.?\s+{_ZIP}\b|\b{_CAP_WORD}(?:\s+{_CAP_WORD})?,?\s+{_AU_STATE}\s+\d{{4}}\b",
+    re.I,
+)
 _PO_BOX_RE = re.compile(
-    rf"\b(?:P\.?\s?O\.?\s*Box|(?:RR|R\.R\.|HC|rural\s+route)\s*\d{{1,4}}\s+box)\s+\d{{1,6}}\b"
+    rf"\b(?:(?:G\.?\s?)?P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|Locked\s+Bag|Private\s+Bag|PMB|P\.M\.B\.|"
+    rf"(?:RR|R\.R\.|HC|rural\s+route)\s*\d{{1,4}}\s+box|Case\s+postale|Casilla(?:\s+de\s+correos?)?|"
+    rf"Apartado(?:\s+(?:de\s+correos|postal))?|Apdo\.|Caixa\s+Postal|Postfach|Casella\s+postale|Postbus|Postboks|"
+    rf"Postbox|Skrytka\s+pocztowa|P\.\s?K\.|Posta\s+Kutusu|Boîte\s+postale|(?-i:C\.\s?P\.|B\.\s?P\.|BP|CP))"
+    rf"\s*\.?\s*\d{{1,6}}(?:\s\d{{2}}\s\d{{2}})?(?:-\d{{5}})?\b"
     rf"(?:,?\s+{_CITY},?\s+{_STATE_ZIP}(?![A-Za-z0-9]))?",
     re.I,
 )
+"""PO boxes in several languages: "PO Box 881", "Postfach 10 12 34", "Apartado 1234", "C.P. 218"."""
+_WEAK_PO_BOX_RE = re.compile(r"(?-i:C\.\s?P\.|B\.\s?P\.|BP|CP)")
+_POSTCODE_CUE_RE = re.compile(
+    rf"\b(?:post\s*code|postal\s+code|zip(?:\s*code)?|eircode)\s*(?:is|:)?\s*(?P<code>{_UK_POSTCODE}|{_EIRCODE}|"
+    rf"{_CA_POSTCODE})(?![\w-])",
+    re.I,
+)
+_STANDALONE_POSTCODE_RE = re.compile(rf"(?<![\w-])(?:{_CAP_WORD}\s+)?(?-i:[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}})(?![\w-])")
+"""A UK postcode with its space ("W2 4BH") is specific enough on its own."""
+
+
+_ANY_DIGIT_RE = re.compile(r"\d")
+_PLACE_KEYS = frozenset(lex.fold(p) for p in lex.CITIES | lex.REGIONS | lex.COUNTRIES)
+_STOP_WORDS = lex.COMMON_WORDS | lex.ADDRESS_STOPWORDS | lex.ADDRESS_ENDERS
+_GREETING_WORDS = frozenset(lex.fold(w) for w in (*lex.GREETINGS, *lex.THANKS, *lex.SIGN_OFFS) if " " not in w)
+_ARTICLES = frozenset("the la le les el il de het das der die los las".split())
+
+
+def _is_place(phrase: str) -> bool:
+    """True when a phrase, or its last one to three words, is a known city, region or country."""
+    words = lex.fold(phrase.strip("()., ")).split()
+    return any(" ".join(words[i:]) in _PLACE_KEYS for i in range(max(0, len(words) - 3), len(words)))
 
 
 def _trim_leading_stopwords(text: str, start: int, end: int) -> int:
@@ -283,68 +718,459 @@ def _trim_leading_stopwords(text: str, start: int, end: int) -> int:
         start += match.end()
 
 
+def _locality_stop(word: str, first: bool, following: str) -> bool:
+    """True when ``word`` cannot be part of a locality ("Thanks", "Tel", "I")."""
+    lower = word.lower().rstrip(".")
+    if first and lower in _ARTICLES and re.match(rf"\s+{_UPPER}", following):
+        return False  # "The Maltings", "La Condesa"
+    after = re.match(rf"\s+({_CAP_WORD})", following)
+    if word[:1].isupper() and after and _is_place(f"{word} {after.group(1)}"):
+        return False  # "Tel Aviv"
+    return lower in _STOP_WORDS or (first and lex.fold(lower) in _GREETING_WORDS)
+
+
+@dataclass
+class _Extension:
+    """How far an address extends and what its parts were."""
+
+    end: int
+    parts: int = 0
+    evidence: set = field(default_factory=set)
+    """"final" (a postcode or state ends it), "postcode" (a postcode before a city), "place" (a known
+    city, region or country), "street", "unit", "district"."""
+
+
+def _extend_right(text: str, position: int) -> _Extension:
+    """Extend an address ending at ``position`` over the parts that follow it.
+
+    Parts: units and floors ("apto 81", "3º izq.", "m. 15"), districts ("Col. Centro", "Shibuya-ku"),
+    streets named by an ordinal ("2nd Main Road"), localities of up to four capitalised words
+    ("Little Shelford", "Rio de Janeiro", "Dublin 4"), and a final postcode with or without its
+    region ("NSW 2026", "C.P. 44100", "Tokyo 150-0001") or a postcode before its city ("28004
+    Madrid"). A locality after a comma or dash counts even when nothing follows it ("12 High Street,
+    Oxford"); one after a space only when a postcode ends the address ("4/17 Smith St Fitzroy VIC
+    3065"). Common words ("Thanks"), contact words ("Tel") and sentence ends stop it.
+    """
+    result = _Extension(position)
+    words = 0
+    committed = True
+    locality_start = None
+    while result.parts < 10:
+        sep = _SEP_RE.match(text, position)
+        if not sep or sep.end() >= len(text):
+            break
+        at, comma = sep.end(), bool(re.search(r"[,–—-]", sep.group()))
+        first = _POSTCODE_FIRST_RE.match(text, at) if comma or not words else None
+        if not first and comma:
+            first = _SHORT_POSTCODE_RE.match(text, at)  # "101 Reykjavík": three digits only before a known place
+            if first and not _is_place(" ".join(text[first.end():first.end() + 40].split()[:3])):
+                first = None
+        if first:
+            position, committed, words, locality_start = first.end(), True, 0, first.end()
+            result.evidence.add("postcode")
+            result.parts += 1
+            result.end = position
+            continue
+        final = _FINAL_RE.match(text, at)
+        if final:
+            result.end, position = final.end(), final.end()
+            result.evidence.add("final")
+            result.parts += 1
+            country = _TAIL_WORD_RE.match(text, position)
+            if country and "," in country.group("sep") and _is_place(country.group("word")):
+                result.end = country.end()
+            break
+        part = None
+        for regex, kind in ((_UNIT_PART_RE, "unit"), (_DISTRICT_PART_RE, "district"), (_ORDINAL_STREET_RE, "street")):
+            part = regex.match(text, at)
+            if part and (comma or kind != "street"):
+                break
+            part = None
+        if part and not comma and words:
+            if kind != "district":
+                break  # "Fitzroy Unit 4": a unit inside a locality is something else
+            position, words = part.end(), words + 1  # "Lekki Phase 1": part of the locality
+            if committed:
+                result.end = position
+            continue
+        if part:
+            position, committed, words, locality_start = part.end(), True, 0, None
+            result.evidence.add(kind)
+            if kind == "district" and _is_place(re.sub(rf"^{_DISTRICT_MARKER}\s?", "", part.group(), flags=re.I)):
+                result.evidence.add("place")
+            result.parts += 1
+            result.end = position
+            continue
+        step = _TAIL_WORD_RE.match(text, position)
+        if not step:
+            break
+        word = step.group("word")
+        new_part = "," in step.group("sep") or re.search(r"[–—]|\s-\s", step.group("sep")) or not words
+        if new_part:
+            if word[0].isdigit() or re.fullmatch(_NAME_CONNECTOR, word):
+                break
+            committed = "," in step.group("sep") or bool(re.search(r"[–—]|\s-\s", step.group("sep"))) or (
+                locality_start is not None and not words)
+            words, locality_start = 0, step.start("word")
+            result.parts += 1
+        if words and text[locality_start:position].rsplit(None, 1)[-1][:1].isdigit():
+            break  # a number ends a locality ("Dublin 4")
+        words += 1
+        if words > 4 or (not word[0].isdigit() and not word.startswith("(") and _locality_stop(
+                word, words == 1, text[step.end():])):
+            if words == 1:
+                result.parts -= 1
+            break
+        position = step.end()
+        if committed:
+            result.end = position
+            if _is_place(text[locality_start:position]):
+                result.evidence.add("place")
+    return result
+
+
+def _extend_left(text: str, start: int) -> tuple:
+    """Extend an address starting at ``start`` over the unit and building parts before it.
+
+    Returns (new start, number of parts added): "Room 1802, No. 88 Century Avenue", "Sakura Heights
+    305, 4-5-6 Umeda", "2/1, 118 Hyndland Road", "Unit 5/42 Smith Street".
+    """
+    parts = 0
+    if text[start:start + 1].isdigit():
+        mark = _LEFT_NUMBER_MARK_RE.search(text, max(0, start - 16), start)
+        if mark:
+            start = mark.start()
+    for _ in range(4):
+        part = _LEFT_PART_RE.search(text, max(0, start - 48), start)
+        if not part:
+            break
+        before = text[:part.start()].rstrip()
+        if before and before[-1].isalnum() and part.group()[:1].isdigit():
+            break  # "order 2/1, ..." is no flat position
+        start, parts = part.start(), parts + 1
+    return start, parts
+
+
 def find_addresses(text: str) -> List[Detection]:
-    """Street addresses, "City, ST ZIP" and PO boxes."""
-    found = []
+    """Street addresses in many national styles, PO boxes, "City, ST ZIP", postcodes.
+
+    Each address starts from an anchor: a house number next to a street word (in many languages
+    and orders), a Japanese block number, a Korean road name, a PO box, or a unit or district
+    marker. It is then extended over the address parts before it (units, buildings) and after it
+    (units, districts, localities, region and postcode). A strong anchor (a street with its
+    number, a PO box) is an address on its own; a weak one (a unit, a district, a number before a
+    capitalised name) only when its parts end in a postcode or a known city, region or country.
+    """
+    found: List[Detection] = []
+    if not _ANY_DIGIT_RE.search(text):
+        return found  # every pattern below needs a house number, box number or postcode
+
+    def add(start: int, end: int, recogniser: str, weak: str = "") -> None:
+        left, left_parts = _extend_left(text, start)
+        extension = _extend_right(text, end)
+        evidence = extension.evidence
+        if weak == "unit" and not (evidence & {"final", "postcode", "street"} or (
+                "place" in evidence and extension.parts >= 2)):
+            return
+        if weak == "phrase" and not (evidence & {"final", "postcode"} or ("place" in evidence and extension.parts >= 2)):
+            return
+        if weak == "block" and not (evidence & {"final", "postcode", "district", "place"}):
+            return
+        if weak == "name-number" and not (evidence & {"final", "postcode"} and "place" in evidence):
+            return
+        if weak == "unnumbered" and not ("final" in evidence or ("place" in evidence and extension.parts >= 2)):
+            return
+        found.append(Detection(left, extension.end, "ADDRESS", _address_key(text[left:extension.end]), True, recogniser))
+
     for match in _STREET_RE.finditer(text):
-        words = re.findall(r"[A-Za-z']+", match.group("name") or "")
+        words = re.findall(r"[^\W\d_]+", match.group("name") or "")
         if any(w.lower() in lex.ADDRESS_STOPWORDS for w in words):
             continue
-        found.append(Detection(match.start(), match.end(), "ADDRESS", _address_key(match.group()), True, "street"))
+        add(match.start(), match.end(), "street")
+    for match in _CAP_STREET_RE.finditer(text):
+        add(match.start(), match.end(), "street")
+    for regex, recogniser in ((_FR_STREET_RE, "street-fr"), (_EU_STREET_RE, "street-eu"),
+                              (_PREPOSITION_STREET_RE, "street-eu"), (_KOREAN_STREET_RE, "street-kr"),
+                              (_COLOMBIAN_STREET_RE, "street-co")):
+        for match in regex.finditer(text):
+            add(match.start(), match.end(), recogniser)
+    for match in _NAME_TYPE_STREET_RE.finditer(text):
+        start = _trim_leading_stopwords(text, match.start(), match.start("number"))
+        name = text[start:match.start("name") + len(match.group("name"))]
+        if start >= match.start("number") or not name.strip() or name.split()[0].lower() in _STOP_WORDS:
+            continue
+        add(start, match.end(), "street-eu")
+    for match in _CHOME_RE.finditer(text):
+        add(match.start(), match.end(), "street-jp", weak="block")
+    for match in _UNIT_ANCHOR_RE.finditer(text):
+        add(match.start(), match.end(), "unit", weak="unit")
+    for match in _DISTRICT_PART_RE.finditer(text):
+        if re.match(r"\s*,", text[match.end():]):
+            add(match.start(), match.end(), "district", weak="unit")
+    for match in _NUMBER_PHRASE_RE.finditer(text):
+        add(match.start(), match.end(), "number-phrase", weak="phrase")
+    for match in _NAME_NUMBER_RE.finditer(text):
+        start = _trim_leading_stopwords(text, match.start(), match.end())
+        if not text[start:start + 1].isdigit():
+            add(start, match.end(), "name-number", weak="name-number")
+    for match in _UNNUMBERED_STREET_RE.finditer(text):
+        start = _trim_leading_stopwords(text, match.start(), match.end())
+        add(start, match.end(), "street-unnumbered", weak="unnumbered")
     for match in _CITY_STATE_ZIP_RE.finditer(text):
         start = _trim_leading_stopwords(text, match.start(), match.end())
         found.append(Detection(start, match.end(), "ADDRESS", _address_key(text[start:match.end()]), True, "city-zip"))
     for match in _PO_BOX_RE.finditer(text):
-        found.append(Detection(match.start(), match.end(), "ADDRESS", _address_key(match.group()), True, "po-box"))
-    return found
+        add(match.start(), match.end(), "po-box", weak="unit" if _WEAK_PO_BOX_RE.match(match.group()) else "")
+    for match in _POSTCODE_CUE_RE.finditer(text):
+        found.append(Detection(match.start("code"), match.end("code"), "ADDRESS", _address_key(match.group("code")), True, "postcode"))
+    for match in _STANDALONE_POSTCODE_RE.finditer(text):
+        start = match.start()
+        if text[start:start + 1].isalpha() and re.match(r"[\w'’]+", text[start:]).group().lower() in lex.COMMON_WORDS:
+            start = text.index(" ", start) + 1
+        found.append(Detection(start, match.end(), "ADDRESS", _address_key(text[start:match.end()]), True, "postcode"))
+    return _merge_addresses(text, found)
+
+
+def _merge_addresses(text: str, found: List[Detection]) -> List[Detection]:
+    """One address from anchors that overlap or touch ("Blk 5" + "Lot 12, Brgy. San Antonio, ...")."""
+    merged: List[Detection] = []
+    for d in sorted(found, key=lambda d: (d.start, -d.end)):
+        if merged and d.start <= merged[-1].end + 2 and not text[merged[-1].end:d.start].strip(" ,/"):
+            last = merged[-1]
+            if d.end > last.end:
+                merged[-1] = Detection(last.start, d.end, "ADDRESS", _address_key(text[last.start:d.end]), True, last.recogniser)
+            continue
+        merged.append(d)
+    return merged
 
 
 def _address_key(value: str) -> str:
     return re.sub(r"[\s,.]+", " ", value.lower()).strip()
 
 
-_NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*"
-_TITLE_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?P<first>[A-Z][A-Za-z'-]+)(?:\s+(?P<last>[A-Z][A-Za-z'-]+))?")
+# Person names. Tokens are Unicode words ("Trần", "Wiśniewska", "Nowak-Zielińska"); an honorific
+# suffix stays outside the name ("Akira-san"). Each token is scored against two lexicons:
+# the hand-written lists of pii_lexicon (trusted without a cue unless AMBIGUOUS) and the
+# international list (names from 105 countries, each with its frequency as an English word).
+# How much context a name needs depends on how word-like it is: "Zeynep Kaya" needs none,
+# "Oliver" needs a cue such as "I'm" or "thanks", "Hope" needs a strong one ("my niece Hope").
+
+_HONORIFICS = "san|sama|kun|chan|sensei|ji|ssi|nim"
+_NAME_TOKEN_RE = re.compile(rf"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-(?!(?:{_HONORIFICS})\b)[^\W\d_]+)*")
+_FUNCTION_WORDS = frozenset(
+    "a and or the i is of to in on at for my me but not no it you we us he she they his her our your with from by "
+    "as if so am are was be this that y e et und ou oder ve dan và".split()
+)
+"""Words that never continue a name, even capitalised (whereas "An" in "Nguyen Van An" may)."""
+
+_TITLE_RE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau|Pan|Pani)\.?\s+(?P<first>[^\W\d_][\w'’-]*)"
+    r"(?:\s+(?P<last>[^\W\d_][\w'’-]*))?"
+)
 _LOWER_TITLE_RE = re.compile(r"\b(?:mr|mrs|ms|miss|dr)\.?\s+(?P<name>[a-z][a-z'-]+)\b")
 _SIGN_OFF_RE = re.compile(
-    r"(?:^|[.!?\n]\s*)(?:yours|best|regards|kind\s+regards|best\s+regards|cheers|sincerely|thanks|thank\s+you|signed|"
-    r"many\s+thanks)\s*,\s*(?=[A-Z])",
+    r"(?:^|[.!?\n]\s*)(?:yours|best|regards|kind\s+regards|best\s+regards|warm\s+regards|cheers|sincerely|thanks|"
+    r"thank\s+you|signed|many\s+thanks|thx|ty|love)\s*,\s*(?=[^\W\d_])",
     re.I,
 )
+_OTHER_SIGN_OFF_RE = re.compile(
+    r"(?:^|[.!?\n,;]\s*)%s\s*[,!.\n-]\s*(?=[^\W\d_])" % _words_re((*lex.SIGN_OFFS, *lex.THANKS)), re.I)
+"""Sign-offs and thanks of many languages before a name ("Groetjes, Sanne de Vries", "dzięki! Tomek"): the name
+must be a known one."""
+_DASH_SIGN_OFF_RE = re.compile(r"(?:^|\s)[-–—~]\s*(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)\s*[.!]?\s*$")
+"""A message ending in "- Deepa" or "— Tomás Ruiz"."""
+_INITIAL_RE = re.compile(r"(?<![\w.])(?P<initial>[A-Z])\.\s?(?P<last>[^\W\d_][\w'’-]+)")
+"""An initial and a surname: "J. Peterson"."""
+
 PRODUCT_NOUNS = frozenset(
     """boots boot shoes shoe sneakers sandals heels loafers dress dresses coat coats jacket jackets tote totes bag bags
     backpack wallet jeans pants trousers shorts skirt shirt shirts tee blouse sweater cardigan hoodie scarf hat cap
-    beanie gloves socks belt watch sunglasses collection line range style fit model edition sheets towels duvet
-    pillow blanket throw""".split()
+    beanie gloves socks belt watch sunglasses collection line range style styles fit model edition sheets towels duvet
+    pillow blanket throw parka blazer vest jumper trainers flats pumps mules clogs slippers polo polos collar perfume
+    cologne candle shampoo purse handbag clutch suit tie gown bracelet necklace earrings print pattern fragrance
+    jeans denim""".split()
 )
 """Words after a given name that make it a product ("the Jackson boots", "the Taylor dress")."""
+PLACE_NOUNS = frozenset(
+    """city town county province state district island islands beach bay park valley heights hills springs falls
+    creek lake river airport station mall centre center hospital university college school bridge harbour harbor
+    port village square day eve street road avenue boulevard lane drive way place terrace court gardens""".split()
+)
+"""Words after a name-looking phrase that make it a place ("Ho Chi Minh City", "Walnut Creek")."""
+PLACE_LEADS = frozenset(
+    """san santa santo sao los las el la le les de del della da di du st saint sainte port fort mount mt lake new
+    north south east west upper lower great little old ho kuala abu buenos puerto costa rio sri tel addis nuevo
+    nueva bad bay cape hong isle glen palm""".split()
+)
+"""First words of place names that also occur as names ("San Diego", "Hong Kong"): never start a name without a cue."""
+
+STRONG_NAME_CUES: tuple[str, ...] = (
+    "je m'appelle", "je m’appelle", "mon nom est", "me llamo", "mi nombre es", "mi chiamo", "il mio nome è",
+    "il mio nome e", "ich heiße", "ich heisse", "mein name ist", "meu nome é", "meu nome e", "me chamo", "chamo-me",
+    "nazywam się", "nazywam sie", "mam na imię", "mam na imie", "jmenuji se", "benim adım", "benim adim",
+    "nama saya", "tên tôi là", "ten toi la", "mijn naam is", "ik heet", "jag heter", "jeg heter", "mit navn er",
+    "nimeni on", "a nevem", "numele meu este", "mă numesc", "ma numesc", "με λένε", "меня зовут", "pangalan ko ay",
+    "ako si",
+)
+""""My name is" in other languages: a capitalised word after them is a name."""
 _STRONG_CUE_RE = re.compile(
-    r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|full\s+name(?:\s+is|\s*:)?|call\s+me|signed\s+by|"
-    r"under\s+the\s+name(?:\s+of)?|contact(?:\s+person)?\s*:|recipient\s*:|attn\.?\s*:?|attention\s*:|c/o)\s*,?\s+",
+    r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|(?:full|first|last|given|family|maiden|middle)\s+name"
+    r"(?:\s+is|\s*:)?|surname(?:\s+is|\s*:)?|call\s+me|signed\s+(?:for\s+)?by|under\s+the\s+name(?:\s+of)?|"
+    r"name\s+(?:on|of)\s+the\s+(?:order|card|account|package|parcel|box|booking|delivery|label|invoice)"
+    r"(?:\s+is|\s*:)?|(?:account|card)\s*holder(?:'s\s+name)?(?:\s+is|\s*:)?|cardholder(?:\s+is|\s*:)?|"
+    r"contact(?:\s+person)?\s*:|recipient(?:\s+is|\s*:)|attn\.?\s*:?|attention\s*:|c/o|addressed\s+to|"
+    r"made\s+out\s+to|in\s+the\s+name\s+of|(?:change|update|correct)\s+(?:the\s+|my\s+)?name\s+to|%s)\s*,?\s+"
+    % _trie_re(STRONG_NAME_CUES),
     re.I,
 )
-_CUE_RE = re.compile(
-    r"\b(?:this\s+is|i\s+am|i'm|im|it's|its|it\s+is|hi|hello|hey|dear|thanks|thank\s+you|ok|okay|bye|regards|"
-    r"cheers|spoke\s+(?:to|with)|speak\s+(?:to|with)|talked\s+to|ask|for|from|by|under|with|name|"
-    r"husband|wife|daughter|son|mother|father|mom|dad|sister|brother|friend|colleague|named|called)\s*,?\s+",
+_RELATION_CUE_RE = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:(?:little|big|older|younger|elder|best|late)\s+)?"
+    r"(?:husband|wife|partner|spouse|boyfriend|girlfriend|fianc[ée]e?|mom|mum|mommy|mother|dad|daddy|father|"
+    r"parents?|son|daughter|kids?|child|sister|brother|niece|nephew|aunt|auntie|uncle|cousin|grand(?:ma|mother|pa|"
+    r"father|son|daughter)|nan|nana|granny|neighbou?r|friend|colleague|co-?worker|coworker|boss|flatmate|roommate|"
+    r"housemate|landlord|landlady|assistant|tenant|in-laws?|mother-in-law|father-in-law|sister-in-law|"
+    r"brother-in-law|stepson|stepdaughter|stepmom|stepdad|caregiver|carer)\s*,?\s+"
+    r"|\bname\s*,?\s+|\b(?:agent|rep|representative|associate|advisor|adviser|operator|supervisor|courier|driver|"
+    r"specialist|customer|client|recipient|colleague|manager|technician|tailor)\s*,?\s+(?:named\s+|called\s+)?",
     re.I,
 )
+"""Cues after which a capitalised name is a name even when it is also a word ("my niece Hope", "Agent Marisol")."""
+NAME_CUES: tuple[str, ...] = (
+    "this is", "i am", "i'm", "im", "it's", "its", "it is", "thanks so much", "thanks very much", "thank you so much",
+    "thank you very much", "many thanks", "ok", "okay", "bye", "regards", "he's", "she's", "he is", "she is", "c'est",
+    "ask for", "asked for", "asking for", "happy birthday", "happy bday", "happy b-day", "congrats",
+    "congratulations", "feliz cumpleaños", "feliz cumpleanos", "joyeux anniversaire", "alles gute", "parabéns",
+    "parabens", "buon compleanno", "soy", "je suis", "ich bin", "sono", "eu sou", "sou", "jestem", "saya", "tôi là",
+    "toi la", "ik ben", "spoke to", "spoke with", "speak to", "speak with", "talked to", "talked with", "talk to",
+    "chatted with", "ask", "named", "called", "husband", "wife", "daughter", "son", "mother", "father", "mom", "dad",
+    "sister", "brother", "friend", "colleague",
+    *(w for w in (*lex.GREETINGS, *lex.THANKS) if w not in ("love", "best", "yo", "ta", "abs")),
+)
+"""Cue phrases before a name: introductions, greetings and thanks in many languages, "ask for", "he's"."""
+_CUE_RE = re.compile(r"\b%s\s*,?\s+" % _trie_re(NAME_CUES), re.I)
+"""Cues after which a name that is rarely an English word is a name ("I'm Oliver", "cheers Siobhan")."""
+_PREP_CUE_RE = re.compile(r"\b(?:for|from|by|under|with|to)\s*,?\s+", re.I)
+"""Weak cues: places follow them too ("from Dublin"), so only names that are rare as English words count."""
+_POST_CUE_RE = re.compile(
+    r"\s*(?:,\s*)?(?:here\b|from\s+(?:the|your|ur|you)\b|(?:said|says|told|tells|emailed|e-mailed|messaged|texted|"
+    r"called|rang|mentioned|promised|helped|wrote|sent|asked|ordered|bought|placed|paid|returned|picked|signed|"
+    r"confirmed|approved|tried|wants|needs|will\s+(?:pick|collect|sign|call)|is\s+(?:the|my)\s+(?:name|account\s+"
+    r"holder|cardholder|recipient))\b|es\s+mi\s+nombre)",
+    re.I,
+)
+"""Words after a name that make it one ("Chukwuemeka Obi here", "Elif said", "Tunde from your team")."""
+
+
+@dataclass(frozen=True)
+class _NameScore:
+    """How name-like a (folded) token is."""
+
+    trusted: bool
+    """In the hand-written lists and not ambiguous: a name without any cue."""
+    ambiguous: bool
+    """In the hand-written ambiguous list ("Hope", "Will"): a name only after a strong cue."""
+    given: bool
+    surname: bool
+    english: bool
+    """A common name in English-speaking countries ("Oliver")."""
+    zipf: float
+    """How common it is as an English word (Zipf scale; "hope" 5.4, "oliver" 4.2, "zeynep" 2.2)."""
+
+
+@lru_cache(maxsize=100_000)
+def _fold_key(token: str) -> str:
+    key = token.lower() if token.isascii() else lex.fold(token)
+    return key[:-2] if key.endswith("'s") else key
+
+
+@lru_cache(maxsize=100_000)
+def _name_score(key: str) -> Optional[_NameScore]:
+    """Score of a folded token, or None when it is no known name (hyphenated: every part must be one)."""
+    names = lex.international_names()
+    if key in lex.AMBIGUOUS_NAMES:
+        return _NameScore(False, True, key in lex.FIRST_NAMES or key in names.given,
+                          key in lex.SURNAMES or key in names.surnames, True, names.zipf(key))
+    if key in lex.FIRST_NAMES or key in lex.SURNAMES:
+        return _NameScore(True, False, key in lex.FIRST_NAMES or key in names.given,
+                          key in lex.SURNAMES or key in names.surnames, True, names.zipf(key))
+    if names.is_name(key):
+        return _NameScore(False, False, key in names.given, key in names.surnames, key in names.english, names.zipf(key))
+    parts = [p for p in re.split(r"[-']", key) if p]
+    if len(parts) > 1:
+        scores = [_name_score(p) for p in parts]
+        if all(scores):
+            return _NameScore(all(s.trusted for s in scores), False, scores[0].given, scores[-1].surname,
+                              all(s.english for s in scores), min(s.zipf for s in scores))
+    return None
 
 
 def _is_capitalised(token: str) -> bool:
     return token[:1].isupper() and not token.isupper() or (len(token) > 1 and token.istitle())
 
 
+def _word_like(token: str, max_zipf: float, allow_ambiguous: bool = False) -> bool:
+    """True when token is a known name that is rarer than max_zipf as an English word.
+
+    Trusted names always pass; ambiguous ones only with allow_ambiguous; names common in
+    English-speaking countries ("Oliver", zipf 4.2) get half a point more.
+    """
+    score = _name_score(_fold_key(token))
+    if score is None:
+        return False
+    if score.ambiguous:
+        return allow_ambiguous
+    return score.trusted or score.zipf < max_zipf + (0.5 if score.english else 0.0)
+
+
+def _particles(tokens: Sequence[re.Match], index: int) -> int:
+    """How many surname particles start at tokens[index] before a capitalised surname (0 when none).
+
+    "van der" in "Pieter van der Merwe"; not "de" before a place ("Ramírez de Guadalajara").
+    """
+    count = 0
+    while index + count < len(tokens) and count < 3 and tokens[index + count].group() in lex.NAME_PARTICLES:
+        count += 1
+    if not count or index + count >= len(tokens):
+        return 0
+    surname = tokens[index + count]
+    gaps = "".join(t.string[t.end():n.start()] for t, n in zip(tokens[index - 1:index + count], tokens[index:index + count + 1]))
+    if gaps.strip() or not _is_capitalised(surname.group()) or _is_place(surname.group()):
+        return 0
+    if _fold_key(surname.group()) in lex.COMMON_WORDS:
+        return 0
+    return count
+
+
 def _name_tail(tokens: Sequence[re.Match], first_index: int, any_case: bool) -> int:
-    """Index after the last surname token following tokens[first_index]."""
+    """Index after the last further name token following tokens[first_index] (up to four tokens in all).
+
+    A quoted nickname may sit inside ('Robert "Bobby" Lang').
+    """
     end = first_index + 1
-    while end < len(tokens) and end - first_index < 3:
+    while end < len(tokens) and end - first_index < 4:
         token = tokens[end].group()
-        lower = token.lower()
+        key = _fold_key(token)
         gap = tokens[end - 1].string[tokens[end - 1].end(): tokens[end].start()]
-        if gap.strip() or lower in lex.COMMON_WORDS or lower in lex.FIRST_NAMES and not _is_capitalised(token):
+        particles = _particles(tokens, end) if token.islower() and gap == " " else 0
+        if particles:
+            end += particles + 1  # "Pieter van der Merwe", "Sanne de Vries"
+            continue
+        quoted = re.fullmatch(r"\s+[\"“(]", gap) and end + 1 < len(tokens) and re.fullmatch(
+            r"[\"”)]\s+", tokens[end].string[tokens[end].end(): tokens[end + 1].start()])
+        if quoted:
+            end += 1  # the nickname; the surname after it must follow the rules below
+            continue
+        if gap.strip() and not re.fullmatch(r"[\"”)]\s+", gap):
             break
-        if not (_is_capitalised(token) or lower in lex.SURNAMES or any_case):
+        lower_case_name = not _is_capitalised(tokens[first_index].group())
+        if key in _FUNCTION_WORDS or (not _is_capitalised(token) and not any_case and (
+                key not in lex.SURNAMES or (key in lex.AMBIGUOUS_NAMES and not lower_case_name))):
+            break  # "alessandro phoenix", but not "John Lewis price match"
+        if key in lex.COMMON_WORDS and not (_is_capitalised(token) and _name_score(key)):
+            break
+        if any_case and token.islower() and _name_score(key) is None:
+            break  # "Mi nombre es Guadalupe Hernández y necesito ayuda"
+        if key in lex.FIRST_NAMES and not _is_capitalised(token) and not any_case:
             break
         end += 1
     return end
@@ -353,76 +1179,297 @@ def _name_tail(tokens: Sequence[re.Match], first_index: int, any_case: bool) -> 
 def find_persons(text: str) -> List[Detection]:
     """Person names (see module docstring for the rules)."""
     found: List[Detection] = []
-    tokens = list(re.finditer(_NAME_TOKEN, text))
+    tokens = list(_NAME_TOKEN_RE.finditer(text))
+    if not tokens:
+        return found
     by_start = {t.start(): i for i, t in enumerate(tokens)}
+    brand_cache: List[List[tuple]] = []
+
+    def brand_spans() -> List[tuple]:
+        if not brand_cache:
+            brand_cache.append([m.span() for m in _BRAND_RE.finditer(text)])
+        return brand_cache[0]
 
     def add(first: int, end: int, recogniser: str, start_char: Optional[int] = None) -> None:
+        while end - first > 1 and start_char is None and lex.fold(tokens[first].group()) in _GREETING_WORDS:
+            first += 1  # "Olá Thiago": the greeting is no part of the name
         start = tokens[first].start() if start_char is None else start_char
         stop = tokens[end - 1].end()
+        if text[stop - 2:stop] in ("'s", "’s"):
+            stop -= 2
         surface = text[tokens[first].start():stop]
-        if _is_brand(text, tokens[first].start(), stop):
+        if _is_brand(text, tokens[first].start(), stop, brand_spans()):
             return
-        following = re.match(r"\s+([A-Za-z]+)", text[stop:])
-        if following and following.group(1).lower() in PRODUCT_NOUNS:
-            return
+        following = re.match(r"[\s\"”]+([^\W\d_]+)", text[stop:])
+        if following and following.group(1).lower() in PRODUCT_NOUNS | PLACE_NOUNS:
+            return  # "the Jackson boots", "Ho Chi Minh City"
+        last = _fold_key(tokens[end - 1].group())
+        if end - first > 1 and last in PLACE_NOUNS and not (_name_score(last) and _name_score(last).surname):
+            return  # "Victoria Station", but "Jae-won Park"
+        before = re.search(r"([^\W\d_]+)\.?\s+$", text[:tokens[first].start()])
+        if before and before.group(1).lower() in PLACE_LEADS and _is_capitalised(before.group(1)) and recogniser not in (
+                "cue-strong", "title"):
+            return  # "Santa Monica", "Saint Patrick"
+        if end - first > 1 and len({t.group().lower() for t in tokens[first:end]}) == 1:
+            return  # "Bora Bora"
+        if recogniser not in ("cue-strong", "title"):
+            if _fold_key(tokens[first].group()) in _STREET_LEADS and end - first > 1:
+                return  # "Calle Mayor", "Rua Augusta": a street, not a person
+            if before and (_is_capitalised(before.group(1)) or text[before.end(1):before.end(1) + 1] == ".") and \
+                    _fold_key(before.group(1)) in _STREET_LEADS:
+                return  # "Av. Paulista", "ul. Nowak"
+            if lex.fold(surface) in _PLACE_KEYS and not (end - first == 1 and _fold_key(surface) in lex.FIRST_NAMES):
+                return  # "Shipping to São Paulo", "from Lagos"; but "thanks Victoria"
         key = re.sub(r"\s+", " ", surface.lower())
         found.append(Detection(start, stop, "PERSON", key, True, recogniser))
 
+    def at_sentence_start(index: int) -> bool:
+        before = text[:tokens[index].start()].rstrip(" \"'“(")
+        return not before or before[-1] in ".!?:\n-–—,;"
+
     for match in _TITLE_RE.finditer(text):
-        last = match.end("last") if match.group("last") and match.group("last").lower() not in lex.COMMON_WORDS else match.end("first")
-        found.append(Detection(match.start(), last, "PERSON", re.sub(r"\s+", " ", text[match.start("first"):last].lower()), True, "title"))
+        first, last = match.group("first"), match.group("last")
+        if not _is_capitalised(first) or _fold_key(first) in lex.COMMON_WORDS:
+            continue
+        end = match.end("last") if last and _is_capitalised(last) and _fold_key(last) not in lex.COMMON_WORDS else match.end("first")
+        if _is_brand(text, match.start(), end, brand_spans()):
+            continue  # "Dr. Martens"
+        found.append(Detection(match.start(), end, "PERSON", re.sub(r"\s+", " ", text[match.start("first"):end].lower()), True, "title"))
 
     for match in _LOWER_TITLE_RE.finditer(text):
         name = match.group("name")
         if name in lex.SURNAMES or name in lex.FIRST_NAMES:
             found.append(Detection(match.start(), match.end(), "PERSON", name, True, "title-lower"))
+
     for cue in _SIGN_OFF_RE.finditer(text):
         index = by_start.get(cue.end())
-        if index is not None and tokens[index].group().lower() not in lex.COMMON_WORDS:
+        if index is not None and _fold_key(tokens[index].group()) not in lex.COMMON_WORDS:
             add(index, _name_tail(tokens, index, any_case=False), "sign-off")
 
-    for cue_re, strong in ((_STRONG_CUE_RE, True), (_CUE_RE, False)):
+    for cue in _OTHER_SIGN_OFF_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is None:
+            continue
+        token = tokens[index].group()
+        score = _name_score(_fold_key(token))
+        if text[tokens[index].end():tokens[index].end() + 1].isdigit():
+            continue  # "Thanks! RAVI10 gives you 10% off": a code
+        if (_is_capitalised(token) or token.isupper()) and score and not score.ambiguous and score.zipf < 4.5 \
+                and _fold_key(token) not in lex.COMMON_WORDS:
+            add(index, _name_tail(tokens, index, any_case=token.isupper()), "sign-off")
+
+    match = _DASH_SIGN_OFF_RE.search(text)
+    if match:
+        index = by_start.get(match.start("name"))
+        token = tokens[index].group() if index is not None else ""
+        if index is not None and _is_capitalised(token) and _fold_key(token) not in lex.COMMON_WORDS and _word_like(token, 4.5, True):
+            add(index, _name_tail(tokens, index, any_case=False), "sign-off-dash")
+
+    for match in _INITIAL_RE.finditer(text):
+        last = match.group("last")
+        index = by_start.get(match.start("last"))
+        score = _name_score(_fold_key(last))
+        if index is not None and _is_capitalised(last) and score and score.surname and (score.trusted or score.zipf < 4.0):
+            add(index, _name_tail(tokens, index, any_case=False), "initial", start_char=match.start())
+
+    for cue in _STRONG_CUE_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is None:
+            continue
+        token = tokens[index].group()
+        key = _fold_key(token)
+        score = _name_score(key)
+        if token.islower() and (score is None or score.ambiguous or (not score.trusted and score.zipf >= 4.5)):
+            continue  # "the cardholder will need to ..."
+        if key not in lex.COMMON_WORDS and (token[:1].isupper() or score is not None):
+            add(index, _name_tail(tokens, index, any_case=True), "cue-strong")
+
+    for cue in _RELATION_CUE_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is None:
+            continue
+        token = tokens[index].group()
+        key = _fold_key(token)
+        if _is_capitalised(token) and key not in _FUNCTION_WORDS and _word_like(token, 5.0, allow_ambiguous=True):
+            add(index, _name_tail(tokens, index, any_case=False), "cue-relation")
+        elif _unknown_capitalised(text, tokens, index) and _name_score(key) is None and not _is_brand(
+                text, tokens[index].start(), tokens[index].end(), brand_spans()):
+            add(index, index + 1, "cue-relation")  # "Agent Oyelaran": a name no list knows
+        elif key in lex.FIRST_NAMES and key not in lex.AMBIGUOUS_NAMES:
+            add(index, _name_tail(tokens, index, any_case=False), "cue-lower")  # "my name mohammed"
+
+    for cue_re, max_zipf, ambiguous_ok in ((_CUE_RE, 4.0, True), (_PREP_CUE_RE, 3.5, False)):
         for cue in cue_re.finditer(text):
             index = by_start.get(cue.end())
             if index is None:
                 continue
             token = tokens[index].group()
-            lower = token.lower()
-            if lower in lex.COMMON_WORDS:
+            key = _fold_key(token)
+            if key in lex.COMMON_WORDS:
                 continue
-            if strong:
-                add(index, _name_tail(tokens, index, any_case=True), "cue-strong")
-            elif _is_capitalised(token) and (lower in lex.FIRST_NAMES or lower in lex.SURNAMES):
+            if key in lex.AMBIGUOUS_NAMES and not ambiguous_ok:
+                end = _name_tail(tokens, index, any_case=False)
+                if end > index + 1 and _is_capitalised(token):
+                    add(index, end, "cue")  # "for Grace Miller", but not "greetings from Sydney"
+                continue
+            if _is_capitalised(token) and (key in lex.FIRST_NAMES or key in lex.SURNAMES or _word_like(token, max_zipf)):
                 add(index, _name_tail(tokens, index, any_case=False), "cue")
-            elif lower in lex.FIRST_NAMES and lower not in lex.AMBIGUOUS_NAMES:
+            elif not token.islower() or not (cue_re is _PREP_CUE_RE or _ENGLISH_CUE_RE.match(cue.group())):
+                if cue_re is _CUE_RE and _GREETING_ONLY_RE.match(cue.group()) and _unknown_capitalised(text, tokens, index):
+                    end = index + 1
+                    if end < len(tokens) and _unknown_capitalised(text, tokens, end) and text[tokens[index].end():tokens[end].start()] == " ":
+                        end += 1
+                    if re.match(r"\s*(?:[!,.?]|$|here\b)", text[tokens[end - 1].end():]):
+                        add(index, end, "cue-greeting")  # "Kia ora Aroha!", "Talofa Sione,"
+                continue  # lower-case names only after English cues ("hey it's anh", not "grazie mille")
+            elif key in lex.FIRST_NAMES and key not in lex.AMBIGUOUS_NAMES:
                 add(index, _name_tail(tokens, index, any_case=False), "cue-lower")
+            elif cue_re is _CUE_RE and token.islower() and _word_like(token, 3.0):
+                add(index, _name_tail(tokens, index, any_case=False), "cue-lower")  # "hey it's anh"
+            elif cue_re is _CUE_RE and token.islower() and _word_like(token, 4.5) and _name_score(key).given and \
+                    re.match(r"\s+(?:again|here)\b", text[tokens[index].end():]):
+                add(index, index + 1, "cue-lower")  # "its jess again"
 
     for index, token_match in enumerate(tokens):
         token = token_match.group()
-        lower = token.lower()
-        if not _is_capitalised(token) or lower not in lex.FIRST_NAMES or lower in lex.COMMON_WORDS:
+        key = _fold_key(token)
+        capitalised = _is_capitalised(token)
+        if key in lex.COMMON_WORDS:
             continue
-        if lower not in lex.AMBIGUOUS_NAMES:
+        score = _name_score(key)
+        if score is None:
+            continue
+        if capitalised and score.trusted and key in lex.FIRST_NAMES and key not in lex.COMMON_WORDS:
             add(index, _name_tail(tokens, index, any_case=False), "given-name")
-        elif index > 0 and re.match(r"\s*[?!]", text[token_match.end():]):
+            continue
+        if capitalised and score.ambiguous and index > 0 and re.match(r"\s*[?!]", text[token_match.end():]):
             add(index, index + 1, "vocative")  # "What is your membership level Crystal?"
+            continue
+        post = _POST_CUE_RE.match(text, token_match.end())
+        if post and (capitalised or score.trusted) and not score.ambiguous and score.given \
+                and (score.trusted or score.zipf < 4.0) and at_sentence_start(index):
+            add(index, index + 1, "cue-after")  # "Elif said ...", "ibrahim here"; not "Nordstrom said"
+            continue
+        if capitalised and score.given and key not in PLACE_LEADS and key not in lex.COMMON_WORDS:
+            end = _name_tail(tokens, index, any_case=False)
+            if end > index + 1:
+                scores = [_name_score(_fold_key(t.group())) for t in tokens[index:end]]
+                if all(scores) and not any(s.ambiguous for s in scores):
+                    zipfs = [s.zipf for s in scores]
+                    following = re.match(r"\s+([^\W\d_]+)", text[tokens[end - 1].end():])
+                    if min(zipfs) < 3.4 and max(zipfs) < 5.0 and not (following and following.group(1).lower() in PLACE_NOUNS):
+                        add(index, end, "name-sequence")  # "Nomvula Dlamini", "Pham Minh Chau"
+                        continue
+                    post = _POST_CUE_RE.match(text, tokens[end - 1].end())
+                    if post and max(zipfs) < 5.0 and at_sentence_start(index):
+                        add(index, end, "cue-after")
 
-    # A whole message that is just a name: "joyce wu", "Crystal Minh", "Jessica."
-    words = re.findall(r"[A-Za-z'-]+", text)
-    if 1 <= len(words) <= 3 and re.fullmatch(r"\s*[A-Za-z'\s-]+[.!]?\s*", text):
-        lowers = [w.lower() for w in words]
-        if lowers[0] in lex.FIRST_NAMES and not any(w in lex.COMMON_WORDS for w in lowers):
-            if len(words) > 1 or lowers[0] not in lex.AMBIGUOUS_NAMES:
+    # "Carlos and Lucía": a name joined to a found one is a name too
+    for detection in list(found):
+        after = re.match(r"\s+(?:and|&|or|y|et|und)\s+", text[detection.end:])
+        if after:
+            index = by_start.get(detection.end + after.end())
+            if index is not None and _is_capitalised(tokens[index].group()) and _word_like(tokens[index].group(), 4.5, True):
+                add(index, _name_tail(tokens, index, any_case=False), "coordinated")
+        before = re.search(r"(?:^|\s)([^\W\d_][\w'’-]*)\s+(?:and|&|or|y|et|und)\s+$", text[:detection.start])
+        if before:
+            index = by_start.get(before.start(1))
+            if index is not None and _is_capitalised(before.group(1)) and _word_like(before.group(1), 4.5, True):
+                add(index, index + 1, "coordinated")
+
+    # A name said at the end of a sentence after a comma: "Got it, Gemma.", "here, Grace — I've ..."
+    for match in _VOCATIVE_RE.finditer(text):
+        index = by_start.get(match.start("name"))
+        if index is None:
+            continue
+        token = tokens[index].group()
+        key = _fold_key(token)
+        score = _name_score(key)
+        if not score or key in lex.COMMON_WORDS or not score.given or (score.zipf >= 4.5 and key not in lex.FIRST_NAMES):
+            continue
+        if score.ambiguous and key not in lex.FIRST_NAMES:
+            continue  # ", Will." stays a word
+        add(index, index + 1, "vocative")
+
+    # A name alone at the end of a message, after a finished sentence: "... order HP-774310. KAREN MILLER"
+    last = _LAST_SENTENCE_RE.search(text)
+    if last and last.start("name") > 0:
+        first_index = by_start.get(last.start("name"))
+        names = tokens[first_index:] if first_index is not None else []
+        keys = [_fold_key(t.group()) for t in names]
+        scores = [_name_score(k) for k in keys]
+        if 1 <= len(names) <= 3 and all(scores) and scores[0].given and not any(s.ambiguous for s in scores) \
+                and not any(k in lex.COMMON_WORDS for k in keys) \
+                and all(_is_capitalised(t.group()) or (t.group().isupper() and len(names) > 1) for t in names) \
+                and all(s.trusted or s.zipf < (4.5 if len(names) > 1 else 4.0) for s in scores):
+            add(first_index, len(tokens), "last-line")
+
+    # Native-script names: "山田です", "我叫王伟", "저는 김민지입니다"
+    for regex in (_CJK_NAME_BEFORE_RE, _CJK_NAME_AFTER_RE, _HANGUL_NAME_RE):
+        for match in regex.finditer(text):
+            name = match.group("name")
+            if regex is _HANGUL_NAME_RE or name[:2] in lex.CJK_SURNAMES or name[:1] in lex.CJK_SURNAMES:
+                found.append(Detection(match.start("name"), match.end("name"), "PERSON", name, True, "native-script"))
+
+    # A whole message that is just a name: "joyce wu", "Crystal Minh", "Jean-Pierre Dubois", "Jessica."
+    words = [t.group() for t in tokens]
+    if 1 <= len(words) <= 4 and re.fullmatch(r"\s*[^\W\d_][\w'’\s-]*[.!]?\s*", text):
+        keys = [_fold_key(w) for w in words]
+        scores = [_name_score(k) for k in keys]
+        first_ok = keys[0] in lex.FIRST_NAMES or (scores[0] is not None and scores[0].given and scores[0].zipf < 4.0)
+        if first_ok and not any(k in lex.COMMON_WORDS for k in keys) and all(scores):
+            if len(words) > 1 or keys[0] not in lex.AMBIGUOUS_NAMES:
                 add(0, len(tokens), "whole-message")
     return found
 
 
-_BRAND_RE = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(b) for b in sorted(lex.BRANDS, key=len, reverse=True)), re.I)
+_STREET_LEADS = frozenset(lex.fold(w.rstrip(".")) for w in lex.STREET_TYPES_BEFORE if " " not in w) - {"place", "square", "route"}
+"""Street-type words: a capitalised phrase after one is a street ("Calle Mayor"), not a person."""
+_ENGLISH_CUE_RE = re.compile(r"(?:this\s+is|i\s+am|i'm|im|it's|its|it\s+is|hi|hello|hey|hiya|thanks|thank\s+you|thx|ty|ok|okay|"
+                             r"named|called|ask|spoke|speak|talked|talk|chatted)\b", re.I)
+"""Cues after which a lower-case word may still be a name ("hey it's anh"); after others it is a word ("grazie mille")."""
+_GREETING_ONLY_RE = re.compile(r"%s\s*,?\s+$" % _words_re(w for w in (*lex.GREETINGS, *lex.THANKS) if w not in (
+    "yo", "dear", "morning", "evening", "ta", "ty")), re.I)
+NOT_NAMES_AFTER_GREETING = frozenset(
+    """sir madam maam ma'am team support there everyone everybody all folks guys friend friends again agent bot world
+    harbor mate dude buddy love dear darling sweetie boss chief you u back again customer service sales admin
+    manager staff people y'all ya gang family heaps lots loads bro bud pal mates much so madame monsieur
+    mademoiselle messieurs señor senor señora senora señorita senhor senhora signor signora signore herr frau
+    pan pani meneer mevrouw bey hanım hanim efendi ji sahib bhai didi anh chị chi em kak mas mbak""".split()
+)
+"""Capitalised words after a greeting that are no names ("Hi Team", "Hello Support")."""
 
 
-def _is_brand(text: str, start: int, end: int) -> bool:
-    """True when [start, end) overlaps a brand name ("Michael Kors", "Ralph Lauren")."""
-    return any(m.start() < end and start < m.end() for m in _BRAND_RE.finditer(text))
+def _unknown_capitalised(text: str, tokens: Sequence[re.Match], index: int) -> bool:
+    """A capitalised token that no list knows (no name, no word, no place, no brand): "Aroha" after "Kia ora"."""
+    token = tokens[index].group()
+    key = _fold_key(token)
+    if not _is_capitalised(token) or len(token) < 3 or text[tokens[index].end():tokens[index].end() + 1].isdigit():
+        return False
+    if key in lex.COMMON_WORDS or key in NOT_NAMES_AFTER_GREETING or key in _PLACE_KEYS or key in _STOP_WORDS:
+        return False
+    return _name_score(key) is not None or not _is_brand(text, tokens[index].start(), tokens[index].end())
+
+
+_VOCATIVE_RE = re.compile(r",\s+(?P<name>[^\W\d_][\w'’-]*)\s*(?:[.!?…]+(?:\s|$)|\s[—–-]\s|$)")
+_LAST_SENTENCE_RE = re.compile(r"(?:[.!?]\s+|\n\s*)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})\s*[.!]?\s*$")
+_CJK = r"[\u4e00-\u9fff\u3400-\u4dbf]"
+_CJK_NAME_BEFORE_RE = re.compile(rf"(?P<name>{_CJK}{{1,4}}?)(?:です|と申します|といいます|と言います|でございます|さん|様|さま|くん|君|ちゃん)")
+_CJK_NAME_AFTER_RE = re.compile(rf"(?:我叫|我是|我的名字是|名字是|名字叫|姓名[:：]?\s*|私は)(?P<name>{_CJK}{{2,3}}?)(?=$|[，。,.!！\s]|先生|女士|小姐|です|と申します|的|，|。)")
+_HANGUL_NAME_RE = re.compile(
+    r"(?:저는|제\s?이름은|이름은|이름:)\s*(?P<name>(?:%s)[가-힣]{1,2}?)(?=입니다|이에요|예요|이고|라고|$|[\s,.!])"
+    % "|".join(sorted(lex.HANGUL_SURNAMES)))
+_BRAND_RE = re.compile(r"\b%s\b" % _trie_re(b.lower() for b in lex.BRANDS), re.I)
+
+
+def _is_brand(text: str, start: int, end: int, spans: Optional[List[tuple]] = None) -> bool:
+    """True when [start, end) overlaps a brand name ("Michael Kors", "Ralph Lauren").
+
+    ``spans``: the brand spans of ``text`` when already known.
+    """
+    if spans is None:
+        spans = [m.span() for m in _BRAND_RE.finditer(text)]
+    return any(s < end and start < e for s, e in spans)
 
 
 # --------------------------------------------------------------------------- redactor
@@ -434,6 +1481,8 @@ class RedactionConfig:
 
     Attributes:
         phone_region: default country for numbers written without ``+`` (ISO code).
+        national_phone_regions: further countries whose national numbers (with a trunk ``0``)
+            are recognised when valid there, tried in this order.
         allowlist: values never redacted (the company's own phone and e-mail).
         entity_types: which types to redact.
         pseudonymize_ids: replace conversation ids (which can be phone numbers on SMS/WhatsApp)
@@ -442,6 +1491,7 @@ class RedactionConfig:
     """
 
     phone_region: str = "US"
+    national_phone_regions: List[str] = field(default_factory=lambda: list(NATIONAL_PHONE_REGIONS))
     allowlist: List[str] = field(default_factory=lambda: ["support@harborandpine.example", "1-800-555-0142"])
     entity_types: List[str] = field(default_factory=lambda: list(ENTITY_TYPES))
     pseudonymize_ids: bool = True
@@ -457,6 +1507,12 @@ class RedactionConfig:
         bad = [t for t in config.entity_types if t not in ENTITY_TYPES]
         if bad:
             raise ValueError(f"{where}.entity_types: unknown {bad}; choose from {list(ENTITY_TYPES)}")
+        import phonenumbers
+
+        regions = [config.phone_region, *config.national_phone_regions]
+        bad = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+        if bad:
+            raise ValueError(f"{where}: unknown phone region(s) {bad}; use ISO 3166 codes such as US, GB, AU")
         return config
 
 
@@ -506,10 +1562,11 @@ class Redactor:
         candidates += find_ibans(text)
         candidates += find_cards(text)
         candidates += find_identifiers(text, previous_text)
-        candidates += find_phones(text, self.config.phone_region)
+        candidates += find_phones(text, self.config.phone_region, self.config.national_phone_regions)
         candidates += find_addresses(text)
         candidates += find_persons(text)
-        return self._resolve(text, candidates)
+        chosen = self._resolve(text, _fit_addresses(text, candidates))
+        return self._resolve(text, chosen + _repeats(text, chosen)) if chosen else chosen
 
     def _resolve(self, text: str, candidates: Iterable[Detection]) -> List[Detection]:
         wanted = set(self.config.entity_types)
@@ -586,7 +1643,7 @@ class Redactor:
                     if lower not in known or (d.strong and not known[lower].strong):
                         known[lower] = d
                 if d.type == "PERSON":
-                    for token in re.findall(r"[A-Za-z'-]+", lower):
+                    for token in _NAME_TOKEN_RE.findall(lower):
                         if len(token) >= 3 and token not in lex.COMMON_WORDS and token not in ("mr", "mrs", "ms", "dr", "miss"):
                             # a single token belongs to the longest name it was seen in
                             if token not in known or (known[token].type == "PERSON" and len(d.key) > len(known[token].key)):
@@ -618,6 +1675,56 @@ class Redactor:
                 retyped.append(d)
             result.append(self._resolve(text, retyped + extra))
         return result
+
+
+_BOX_BEFORE_RE = re.compile(r"(?:box|bag|postfach|apartado|postal|postale|casilla)\s*\.?\s*\Z", re.I)
+
+
+def _fit_addresses(text: str, candidates: List[Detection]) -> List[Detection]:
+    """Settle what phone numbers and addresses both claim.
+
+    A short number inside an address is its postcode ("Tokyo 150-0001" is no 7-digit phone); an
+    address that runs into a longer phone number ends before it, so the phone and the rest of the
+    address are both kept.
+    """
+    addresses = [d for d in candidates if d.type == "ADDRESS"]
+    phones = [d for d in candidates if d.type == "PHONE"]
+    if not addresses or not phones:
+        return candidates
+    result = []
+    for d in candidates:
+        inside = any(a.start <= d.start and d.end <= a.end and a.length > d.length for a in addresses) if d.type == "PHONE" else False
+        if inside and (sum(c.isdigit() for c in text[d.start:d.end]) <= 8 or _BOX_BEFORE_RE.search(text, 0, d.start)):
+            continue
+        if d.type == "ADDRESS":
+            cut = min((p.start for p in phones if (d.start < p.start < d.end and p.end > d.end or (
+                d.start < p.start and p.end <= d.end and sum(c.isdigit() for c in text[p.start:p.end]) > 8))
+                and not _BOX_BEFORE_RE.search(text, 0, p.start)), default=None)
+            if cut is not None:
+                end = len(text[:cut].rstrip(" ,;-–—"))
+                d = Detection(d.start, end, d.type, _address_key(text[d.start:end]), d.strong, d.recogniser)
+        result.append(d)
+    return result
+
+
+def _repeats(text: str, detections: Sequence[Detection]) -> List[Detection]:
+    """Other occurrences in ``text`` of the names and identifiers found in it ("Elif dedi ki... Elif said").
+
+    Conversations get the same across turns from :meth:`Redactor._propagate`.
+    """
+    values = {text[d.start:d.end]: d for d in detections
+              if d.type in ("PERSON", "ORDER_ID", "ACCOUNT_ID") and d.end - d.start >= 3}
+    extra = []
+    for value, source in values.items():
+        start = text.find(value)
+        while start != -1:
+            end = start + len(value)
+            bounded = (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_@.#-")) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "_@-"))
+            if bounded and start != source.start:
+                extra.append(Detection(start, end, source.type, source.key, source.strong, "repeat"))
+            start = text.find(value, start + 1)
+    return extra
 
 
 class _ConversationState:

@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.data import pii_lexicon as lex
 from bot.data.pii_eval import evaluate, load_eval
-from bot.data.redact import RedactionConfig, RedactionReport, Redactor, find_cards, find_ibans
+from bot.data.redact import (
+    RedactionConfig,
+    RedactionReport,
+    Redactor,
+    find_addresses,
+    find_cards,
+    find_ibans,
+    find_identifiers,
+    find_phones,
+)
 from bot.data.schema import Conversation, Turn
 
 EVAL = Path(__file__).parent / "fixtures" / "pii_eval.jsonl"
@@ -31,7 +41,7 @@ def test_eval_set_is_big_enough_and_covers_every_type() -> None:
             assert row["text"][span["start"]:span["end"]] == span["text"]
 
 
-@pytest.mark.parametrize("group", [None, "heldout", "heldout2"])
+@pytest.mark.parametrize("group", [None, "dev", "heldout", "heldout2", "blind1", "blind2"])
 def test_precision_and_recall_meet_the_goals(redactor: Redactor, group: str | None) -> None:
     result = evaluate(redactor, load_eval(EVAL, [group] if group else None))
     result.pop("_errors")
@@ -119,3 +129,152 @@ def test_entity_types_can_be_limited() -> None:
     assert only_email.redact_text("I'm Jenna Morales, jenna@x.com") == "I'm Jenna Morales, <EMAIL_1>"
     with pytest.raises(ValueError, match="unknown"):
         RedactionConfig.from_dict({"entity_types": ["SSN"]})
+
+
+def surfaces(text: str, kind: str, redactor: Redactor) -> list[str]:
+    return [text[d.start:d.end] for d in redactor.detect(text) if d.type == kind]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Zeynep Kaya adına kayıtlı", ["Zeynep Kaya"]),          # two international names: no cue needed
+    ("Nomvula Dlamini, +27 21 123 4567", ["Nomvula Dlamini"]),
+    ("this is Trần Thị Mai, I was charged twice", ["Trần Thị Mai"]),
+    ("thanks Oliver, all sorted", ["Oliver"]),                # a name that is also a word needs a cue
+    ("the hat is for my niece Hope", ["Hope"]),               # an ambiguous name needs a strong cue
+    ("Agent Marisol transferred me", ["Marisol"]),
+    ("Tunde from your team emailed me", ["Tunde"]),
+    ("ok thx - Deepa", ["Deepa"]),
+    ("thank you so much Akira-san", ["Akira"]),               # the honorific is not part of the name
+    ("Account holder: Kim Min-jun", ["Kim Min-jun"]),
+    ("name on the order: HARPREET SINGH", ["HARPREET SINGH"]),
+    ("Carlos and Lucía ordered matching jackets", ["Carlos", "Lucía"]),
+    ("signed for by someone called J. Peterson", ["J. Peterson"]),
+    ("Elif dedi ki... sorry. Elif said it was approved", ["Elif", "Elif"]),  # a repeat of a found name
+])
+def test_person_names_from_many_countries_with_the_context_they_need(redactor: Redactor, text: str, expected: list[str]) -> None:
+    assert surfaces(text, "PERSON", redactor) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Hope you're well",
+    "Oliver is a nice name for a coat",        # "Oliver" alone, no cue
+    "It's Dr. Martens style boots I'm after",
+    "We spent Christmas in Santa Monica",
+    "My sister lives in Ho Chi Minh City",
+    "Victoria Station branch",
+    "Greetings from Sydney",
+    "Is this Louis Vuitton or a copy?",
+    "I just got a beach condo in Bora Bora",
+    "Hi Bonjour, thanks Merci",
+    "I'm Canadian, do you ship to Toronto?",
+])
+def test_words_places_and_brands_are_not_names(redactor: Redactor, text: str) -> None:
+    assert surfaces(text, "PERSON", redactor) == []
+
+
+def test_international_name_list_is_folded_and_knows_word_frequencies() -> None:
+    assert lex.fold("Trần") == "tran" and lex.fold("Yılmaz") == "yilmaz" and lex.fold("Wiśniewska") == "wisniewska"
+    names = lex.international_names()
+    assert {"zeynep", "wojciech", "chukwuemeka", "siobhan"} <= names.given
+    assert {"dlamini", "okonkwo", "kaya", "nguyen"} <= names.surnames
+    assert names.zipf("hope") > 5 > 3 > names.zipf("zeynep")
+    assert "oliver" in names.english and "zeynep" not in names.english
+
+
+def test_names_file_is_rebuilt_reproducibly_from_names_dataset_shaped_data(tmp_path: Path) -> None:
+    first = {"Zeynep": {"rank": {"TR": 24}}, "Hope": {"rank": {"US": 300}}, "Rare": {"rank": {"US": 5000}},
+             "Anne Marie": {"rank": {"FR": 10}}, "محمد": {"rank": {"EG": 1}}}
+    last = {"Kaya": {"rank": {"TR": 2}}, "Zeynep": {"rank": {"TR": 900}}}
+    kinds = lex.reduce_names(first, last, max_rank=1000)
+    assert kinds == {"zeynep": "gs", "hope": "eg", "kaya": "s"}  # too rare, two words, other scripts: left out
+    zipf = {"hope": 5.44}.get
+    one, two = tmp_path / "a.tsv.gz", tmp_path / "b.tsv.gz"
+    assert lex.write_names_file(kinds, lambda n: zipf(n, 0.0), one) == 3
+    lex.write_names_file(kinds, lambda n: zipf(n, 0.0), two)
+    assert one.read_bytes() == two.read_bytes()
+    loaded = lex.international_names(one)
+    assert loaded.given == {"zeynep", "hope"} and loaded.surnames == {"zeynep", "kaya"}
+    assert loaded.english == {"hope"} and loaded.zipf("hope") == 5.4 and loaded.zipf("kaya") == 0.0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("9 Church Lane, Little Shelford, Cambridge CB22 5HA", "9 Church Lane, Little Shelford, Cambridge CB22 5HA"),
+    ("my address is 23 Grafton Street, Dublin 2, D02 XY45", "23 Grafton Street, Dublin 2, D02 XY45"),
+    ("Unit 4, 17 Smith St, Fitzroy VIC 3065", "Unit 4, 17 Smith St, Fitzroy VIC 3065"),
+    ("its 4/17 Smith St Fitzroy VIC 3065 same as before", "4/17 Smith St Fitzroy VIC 3065"),
+    ("15 Ponsonby Rd, Auckland 1011", "15 Ponsonby Rd, Auckland 1011"),
+    ("PO Box 881, Fremantle WA 6959 is my postal address", "PO Box 881, Fremantle WA 6959"),
+    ("1022 17 Ave SW, Calgary, AB T2T 0A5", "1022 17 Ave SW, Calgary, AB T2T 0A5"),
+    ("livrer au 1455, rue Sainte-Catherine Ouest, Montréal (Québec) H3G 1P1 svp",
+     "1455, rue Sainte-Catherine Ouest, Montréal (Québec) H3G 1P1"),
+    ("ship to Hauptstraße 5, 10115 Berlin please", "Hauptstraße 5, 10115 Berlin"),
+    ("deliver to 12 High Street, Oxford please", "12 High Street, Oxford"),
+    ("3 Kensington Gardens Square, London W2 4BH", "3 Kensington Gardens Square, London W2 4BH"),
+])
+def test_international_addresses(redactor: Redactor, text: str, expected: str) -> None:
+    assert surfaces(text, "ADDRESS", redactor) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "it takes 2 days via Royal Mail",
+    "5512768426846566 exp 03/28 billing zip 10027",  # a ZIP code alone is not an address
+    "I have 3 pairs of the other way",
+])
+def test_address_lookalikes(text: str) -> None:
+    assert find_addresses(text) == []
+
+
+def test_an_address_tail_stops_at_common_words(redactor: Redactor) -> None:
+    assert surfaces("send it to 12 Beach Rd, Thanks", "ADDRESS", redactor) == ["12 Beach Rd"]
+
+
+def test_national_phone_numbers_of_other_countries() -> None:
+    text = "home 020 7946 0958 or mobile 07911 123456, edinburgh 0131 226 4567, sydney 0412 345 678"
+    found = sorted(find_phones(text), key=lambda d: d.start)
+    assert [d.key for d in found] == ["+442079460958", "+447911123456", "+441312264567", "+61412345678"]
+    assert [d.key for d in find_phones("+86 138 0013 8000 is my wechat")] == ["+8613800138000"]
+    assert find_phones("020 7946 0958", national_regions=()) == []
+
+
+@pytest.mark.parametrize("text", [
+    "delivered 05.11.2024 at 10:30", "invoice 0123456789 paid", "price was 0.99 or 10.50",
+    "tracking 0012 3456 7890 1234",
+])
+def test_phone_lookalikes(text: str) -> None:
+    assert find_phones(text) == []
+
+
+def test_an_international_mobile_is_a_phone_not_a_card(redactor: Redactor) -> None:
+    assert [d.type for d in redactor.detect("+86 138 0013 8000")] == ["PHONE"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("return reference RMA-20931 please", "RMA-20931"),
+    ("ref 88213 from your last email", "88213"),
+    ("ordr 1029384 wrong item sent", "1029384"),
+    ("rewards member RW-3390127, why did my points expire", "RW-3390127"),
+    ("my telegram username is @lena_k_berlin", "@lena_k_berlin"),
+    ("message me @sneaker_ivan", "@sneaker_ivan"),
+    ("login rkapoor password reset doesnt work", "rkapoor"),
+    ("my handle on the site is sneakerhead_ivan", "sneakerhead_ivan"),
+    ("my acct is under tnguyen_88", "tnguyen_88"),
+])
+def test_more_identifier_shapes(redactor: Redactor, text: str, expected: str) -> None:
+    assert [text[d.start:d.end] for d in redactor.detect(text) if d.type in ("ORDER_ID", "ACCOUNT_ID")] == [expected]
+
+
+@pytest.mark.parametrize("text", ["reference 2024-11-30", "login code never arrived", "login maria doesnt work",
+                                  "member since 2019", "support@harborandpine.example"])
+def test_identifier_lookalikes(text: str) -> None:
+    assert find_identifiers(text) == []
+
+
+def test_an_identifier_is_found_again_where_it_repeats(redactor: Redactor) -> None:
+    text = "customer id C-100293, yes same as before, C-100293"
+    assert redactor.redact_text(text) == "customer id <ACCOUNT_ID_1>, yes same as before, <ACCOUNT_ID_1>"
+
+
+def test_unknown_phone_regions_are_rejected() -> None:
+    assert RedactionConfig.from_dict({"national_phone_regions": ["GB", "AU"]}).national_phone_regions == ["GB", "AU"]
+    with pytest.raises(ValueError, match="phone region"):
+        RedactionConfig.from_dict({"national_phone_regions": ["UK"]})
