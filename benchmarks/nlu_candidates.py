@@ -340,8 +340,8 @@ def candidates() -> Dict[str, Candidate]:
                   note="as mpnet-L8+L12 with C=2 (better for the two-encoder concatenation, worse here)"),
         Candidate("mpnet-L8+L12", encoders=(MPNET + ":L8+L12",),
                   note="the pipeline of config.yml before the out-of-scope detector"),
-        Candidate("mpnet-L8+L12-detector-0.2", encoders=(MPNET + ":L8+L12",), model=ModelConfig(),
-                  threshold=0.2, note="with the out-of-scope detector, fallback threshold 0.2 (config.yml)"),
+        Candidate("mpnet-L8+L12-detector", encoders=(MPNET + ":L8+L12",), model=ModelConfig(), threshold=0.1,
+                  note="the product pipeline (config.yml): out-of-scope detector, OOV damping 5, fallback threshold 0.1"),
     ]
     return {c.name: c for c in table}
 
