@@ -244,7 +244,7 @@ block|blk|blok|tower|twr|villa|house|house no|h no|h.no|shop|lot|plot|plot no|do
 planta|depto|dpto|departamento|apto|apartamento|ap.|bloco|bl|casa|int|interior|ext|oficina|ofic.|puerta|pta|
 esc|escalera|bât|bat|bâtiment|batiment|étage|etage|escalier|porte|wohnung|whg|stiege|stg|kv|kvartira|lok|
 lokal|mieszkanie|daire|kat|lantai|tingkat|rt|rw|succursale|bte|boîte|scala|interno|dept|penthouse|
-tầng|phòng|căn hộ|
+tầng|phòng|căn hộ|dira|lgh|lägenhet|leil.|leilighet|sc.|scara|et.|etaj|d.|dom|korp.|korpus|stroenie|
 """)
 """Words that introduce a unit, floor or building part followed by its number ("Flat 302", "apto 81",
 "m. 15", "D: 8", "app. 402", "succursale A")."""
@@ -380,6 +380,19 @@ perú|bolivia|chile|argentina|uruguay|paraguay|brazil|brasil|fiji|samoa|tonga|
 
 # --------------------------------------------------------------------------- name cues in many languages
 
+PHONE_CUES: tuple[str, ...] = _bar_list("""
+tel|tel.|tél|tél.|telp|telf|tlf|tlf.|tfn|fono|phone|ph|ph.|mobile|mob|mob.|mobil|mobiel|mobila|móvil|movil|
+cel|cell|celu|celular|cellulare|cellphone|handy|telefon|telefone|telefono|teléfono|téléfono|telefonu|telefonum|
+telemóvel|telemovel|gsm|portable|portatile|whatsapp|wa|zap|viber|sdt|sđt|đt|hp|landline|contact|contacto|contato|
+kontakt|call|call me|call me on|call me at|ring|ring me|ring på|ring mig|ringe|ring meg|text|text me|sms|
+reach me|reach me on|reach me at|my number|mi número|mi numero|meu número|meu numero|mijn nummer|mein nummer|
+meine nummer|mój numer|moj numer|mon numéro|mon numero|il mio numero|min nummer|mitt nummer|numaram|nomor|no hp|
+no. hp|电话|電話|手机|手機|电话号码|電話番号|携帯|연락처|전화|휴대폰|핸드폰|телефон|тел|моб|
+""")
+"""Words that introduce a phone number, in many languages ("tlf", "ring på", "celu", "Handy", "电话"). A digit
+run right after one is tried as a national number of many countries (``CUE_PHONE_REGIONS`` in the
+redactor); they are never names or parts of an address."""
+
 GREETINGS: tuple[str, ...] = _bar_list("""
 hi|hello|hey|hiya|heya|howdy|yo|dear|good morning|good afternoon|good evening|good day|morning|evening|g'day|
 gday|bonjour|bonsoir|salut|coucou|allô|allo|hola|buenos días|buenos dias|buenas tardes|buenas noches|buenas|
@@ -423,9 +436,34 @@ s uvazheniyem|üdvözlettel|cu stimă|xoxo|
 
 NAME_PARTICLES: frozenset[str] = frozenset(
     """van der den de del della di da dos das do du le la von zu vom bin binti bint ibn al el ter ten te
-    mac mc ap ould abu""".split()
+    mac mc ap ould abu dela delos""".split()
 )
 """Lower-case surname particles inside a name ("Pieter van der Merwe", "Sanne de Vries", "Ahmad bin Ali")."""
+
+HONORIFICS: tuple[str, ...] = _bar_list("""
+khun|ma'am|maam|madam|madame|sir|señor|señora|senor|senora|srta.|doña|signor|signora|sig.|sig.ra|monsieur|
+bapak|pak|ibu|encik|puan|tuan|datuk|dato'|haji|hajjah|sheikh|shaikh|shri|smt.|ustaz|ustazah|kak|mbak|sayın|
+sayin|citofono|campanello|interfono|buzzer|klingel|
+""")
+"""Honorifics and doorbell labels of other languages before a name ("Khun Somchai", "ma'am Maria", "Pak Budi",
+"citofono Esposito"); a capitalised known name after one is a name."""
+
+ARABIC_GIVEN_NAMES: frozenset[str] = frozenset(
+    """محمد أحمد احمد علي حسن حسين عمر خالد عبدالله عبد يوسف إبراهيم ابراهيم مصطفى محمود سعيد سالم فيصل طارق
+    ياسر وليد سامي كريم ماجد فهد سلطان ناصر عادل هشام أمين رامي زياد بلال حمزة عثمان أنس انس جمال منصور نبيل
+    فاطمة مريم عائشة خديجة زينب نور سارة ليلى هدى منى سلمى رنا دينا ريم لينا هند أمل نادية ياسمين آمنة رحاب""".split()
+)
+"""Common Arabic given names in Arabic script: after "أنا" ("I am") a name must start with one of them."""
+CJK_NOT_NAMES: frozenset[str] = frozenset(
+    """谢谢 謝謝 周末 高兴 高興 方便 马上 馬上 黄色 黃色 白色 金色 石头 江湖 林林 程序 周一 周二 周三 周四 周五 周六
+    周日 曾经 曾經 任何 段落 于是 於是 万一 萬一 向前 毛衣 田舎 森林 原因 高い 安い 金曜 石鹸 方法 孔子 龙虾 韩国 韓國""".split()
+)
+"""Words that start with a common Chinese or Japanese surname character but are no names ("谢谢", "周末")."""
+CJK_FUNCTION_CHARS: frozenset[str] = frozenset(
+    "的了吗嗎呢吧啊呀你您我他她它们們是在有不没沒很好到会會要就也都和说說去来來请請谢謝吃看买買送寄发發过過着著"
+    "么麼什这這那哪个個再还還给給让讓把被对對等能可以想知道呢曜日月年時时分秒元円様さ"
+)
+"""Characters of grammar and everyday verbs that do not occur in names: "，谢谢你" or "，方便吗" is no name."""
 
 CJK_SURNAMES: frozenset[str] = frozenset(
     """佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 斉藤

@@ -5,13 +5,16 @@ ML environment only (imports pydantic v2 models from :mod:`bot.data.schema`).
 Entity types and how they are found (own recognisers; see docs/data-pipeline.md for why not
 Presidio):
 
-* ``EMAIL``: regular expression, also spelled out ("jane dot doe at gmail dot com").
+* ``EMAIL``: regular expression (RFC 5322 atext inside the local part: "o'connor@..."), also spelled out
+  ("jane dot doe at gmail dot com").
 * ``PHONE``: the ``phonenumbers`` library's ``PhoneNumberMatcher`` (default region US, so
   national US/Canadian formats and any ``+``/``00`` international number), leniency POSSIBLE; a
   bare digit run is only a phone when the library calls it valid. Numbers with a trunk ``0``
   ("020 7946 0958", "0412 345 678") are then tried as national numbers of the UK, Australia,
-  Ireland, New Zealand, India, South Africa, France and Germany and kept only when valid there.
-* ``CARD_NUMBER``: 13-19 digits (spaces/dashes allowed) passing the Luhn check, not next to
+  Ireland, New Zealand, India, South Africa, France and Germany and kept only when valid there. A
+  digit run right after a phone cue word of many languages ("tlf", "ring på", "celu", "电话") is tried
+  as a national number of ~40 more countries ("20 48 13 67", "8 (916) 328-47-15").
+* ``CARD_NUMBER``: 13-19 digits (spaces/dashes, or dots between groups of 4-6) passing the Luhn check, not next to
   the word "tracking" and not after a ``+``.
 * ``IBAN``: country code, check digits and BBAN passing the ISO 13616 mod-97 check.
 * ``ADDRESS``: an anchor, then the address parts next to it. Anchors: a house number next to a
@@ -27,12 +30,16 @@ Presidio):
   01426-001", "Co. Cork P31 KX90"). Strong anchors are addresses on their own; weak ones only
   when their parts end in a postcode or a known city, region or country (word lists in
   :mod:`bot.data.pii_lexicon`). Also "City, ST 12345" and UK postcodes. A short number inside an
-  address is its postcode, not a phone.
+  address is its postcode, not a phone. Chinese, Japanese and Korean addresses in native script are
+  found by their structure markers (省市区路号室, 都道府県市区町村丁目番地, 시도구군로길층호).
 * ``PERSON``: cue phrases ("my name is" and its equivalents in other languages, "this is",
   "thanks", greetings, thanks and sign-offs of many languages, "ask for", "he's", "my wife",
   "Agent", "account holder", "- Deepa", "X here", "X said"), titles ("Mrs."), a name addressed
   after a comma ("Got it, Gemma."), a name alone at the end of a message ("... KAREN MILLER"),
-  surname particles ("van der Merwe"), native-script names after a cue ("山田です", "我叫王伟"),
+  surname particles ("van der Merwe", "al-Qahtani", "dela Cruz"), honorifics of other languages
+  ("Khun Somchai"), names in capitals or lower case after a cue ("THIS IS DAVID MWANGI", "this is ahmad
+  bin ismail"), native-script names after a cue ("山田です", "我叫王伟", "김민준 입니다", "أنا أحمد") or alone at
+  the end of a message ("，王伟"),
   the hand-written given names and surnames of :mod:`bot.data.pii_lexicon` (a name without any
   cue) and its international list of ~89,000 names from 105 countries (a name with a cue, or
   two or more names together, when it is rarely an English word: "Zeynep Kaya" needs no cue,
@@ -42,7 +49,8 @@ Presidio):
   Dr. Martens...), streets ("Calle Mayor") and known places ("São Paulo", "Santa Monica") are
   never names.
 * ``ORDER_ID``: Harbor & Pine order numbers (``HP-482913``, ``hp482913``, ``#HP-482913``, or a
-  bare number after the word "order"), identifiers after "order id/number", "ref",
+  bare number after the word "order"), identifiers after "order id/number", "ticket", "case", "order" in
+  other languages ("el pedido 5583019"), "ref",
   "reference", "invoice", "return reference", requests named by their kind ("exchange request
   EX-55120", "return R-77120"), self-naming references (``RMA-20931``) and any upper-case
   prefixed id (``WS-20931``) that is no product code or standard (``SKU-44821``, ``ISO-9001``).
@@ -66,7 +74,7 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
@@ -171,7 +179,11 @@ def _words_re(words: Iterable[str], capitalised_only: bool = False, lower_too: I
 
 
 
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]*[A-Za-z0-9_%+-])?"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+"""An e-mail address; the local part may hold RFC 5322 atext inside it ("o'connor.siobhan@...", "a&b@..."),
+but starts and ends with a letter, digit or ``_%+-`` so that quotes and brackets around it stay outside."""
 
 
 _DOT = r"\s*(?:\.|\(dot\)|\[dot\]|\bdot\b)\s*"
@@ -207,7 +219,8 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-_CARD_RE = re.compile(r"(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD_RE = re.compile(r"(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])|(?<![\d+.-])\d{4}(?:\.\d{4,6}){2,3}(?:\.\d{1,4})?(?![\d-]|\.\d)")
+"""13-19 digits, grouped by spaces or dashes, or by dots in groups of four to six ("2720.4369.0497.0879")."""
 _TRACKING_CONTEXT_RE = re.compile(r"track|shipment|parcel|waybill", re.I)
 
 
@@ -273,6 +286,18 @@ GROUPED_PHONE_REGIONS: tuple[str, ...] = ("ES", "PT", "PL", "BR", "MX", "CN")
 """Countries without a trunk prefix whose numbers are tried when written in three or more
 groups ("612 34 56 78", "(11) 91234-5678")."""
 
+CUE_PHONE_REGIONS: tuple[str, ...] = (
+    "DK", "NO", "SG", "HK", "RU", "UA", "AR", "CL", "CO", "PE", "MY", "TH", "VN", "ID", "TW", "IL", "AE", "SA", "EG",
+    "GR", "RO", "CZ", "HU", "FI", "PK", "BD", "GH", "MX", "BR", "ES", "PT", "PL", "CN", "FR", "NL", "BE", "CH", "SE",
+    "IT", "AT", "DE",
+)
+"""Countries tried for a digit run right after a phone cue word ("tlf 412 83 569", "ring på 20 48 13 67",
+"tel 8 (916) 328-47-15", "mi celu 011 15-4382-6917", "Contact 9183 7264"): national formats without a
+trunk 0 or with another one, which are too easily a count or an id without the cue."""
+_PHONE_CUE_BEFORE_RE = re.compile(
+    r"(?<![\w])%s(?:\s+(?:me|us|is|es|é|ist|er|est|är|on|at|po|ko|no\.?|nr\.?|number|numéro|número|nummer|numer))*"
+    r"\s*[:=.-]?\s*\Z" % _words_re(lex.PHONE_CUES), re.I)
+_CUE_CANDIDATE_RE = re.compile(r"(?<![\w+.,/:-])\(?\d[\d\s().-]{6,17}\d(?![\w/:-]|[.,]\d)")
 _DIGIT_RUN_RE = re.compile(r"\d(?:[\s().-]*\d){6}")
 _NATIONAL_RE = re.compile(r"(?<![\w+.,/:-])\(?0\d[\d\s().-]{6,16}\d(?![\w/:-]|[.,]\d)")
 _INTERNATIONAL_00_RE = re.compile(r"(\d[\s().-]*)?(?<![\d+])00(?=[1-9]\d)")
@@ -296,6 +321,24 @@ def find_phones(text: str, region: str = "US", national_regions: Sequence[str] =
     import phonenumbers
 
     found = []
+    # first the numbers right after a phone cue word, as national numbers of many countries
+    for match in _CUE_CANDIDATE_RE.finditer(text):
+        start, end = match.start(), match.end()
+        raw = match.group().rstrip(" .-(")
+        end = start + len(raw)
+        if any(d.start < end and start < d.end for d in found) or not 8 <= sum(c.isdigit() for c in raw) <= 13:
+            continue
+        if _DATE_LIKE_RE.fullmatch(raw) or re.fullmatch(r"\d{1,2}\s\d{1,2}\s(?:19|20)\d\d", raw) or \
+                not _PHONE_CUE_BEFORE_RE.search(text, max(0, start - 40), start):
+            continue  # only right after "tel", "tlf", "ring på", "celu", "contact"...
+        if _parse_national(raw, (region,)) is not None:
+            continue  # a number of the default region: the matcher below finds it, with its extension
+        trunk = raw.lstrip("(").startswith("0")
+        number = _parse_national(raw, (*(national_regions if trunk else ()), *CUE_PHONE_REGIONS, *national_regions))
+        if number is not None:
+            key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(Detection(start, end, "PHONE", key, True, "phone-cue"))
+    cued = list(found)
     # "0044 20 ..." (the European international prefix): same length with "+", so offsets hold;
     # not inside a number ("+86 138 0013 8000")
     scan = _INTERNATIONAL_00_RE.sub(lambda m: m.group() if m.group(1) else " +", text)
@@ -305,6 +348,8 @@ def find_phones(text: str, region: str = "US", national_regions: Sequence[str] =
             start -= 1
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             continue  # part of a longer token such as a tracking number
+        if any(d.start < end and start < d.end for d in cued):
+            continue
         raw = match.raw_string
         formatted = bool(re.search(r"[\s().+-]", raw.strip()))
         number = match.number
@@ -357,13 +402,21 @@ def _parse_national(raw: str, regions: Sequence[str]):
 
 
 _HP_ORDER_RE = re.compile(r"(?<![\w#])#?HP[- ]?(\d{6})\b", re.I)
+ORDER_WORDS: tuple[str, ...] = (
+    "order", "ordr", "oder", "purchase", "confirmation", "invoice", "receipt", "booking", "ref", "reference", "rma",
+    "ticket", "case", "pedido", "encomenda", "commande", "bestellung", "bestellnummer", "auftragsnummer", "ordine",
+    "bestelling", "ordernummer", "zamówienie", "zamowienie", "zamówienia", "objednávka", "objednavka", "tilaus",
+    "beställning", "bestilling", "ordre", "ordrenummer", "sipariş", "siparis", "rendelés", "comandă", "comanda",
+)
+"""Words after which an identifier with four digits is an order (or ticket) number, in several languages."""
 _ORDER_CONTEXT_RE = re.compile(
-    r"\b(?:order|ordr|oder|purchase|confirmation|invoice|receipt|booking|ref|reference|"
-    r"return(?:s)?\s+(?:ref|reference|authori[sz]ation|number|no\.?|id)|rma)\s*(?:id|number|num|no\.?|#|code)?\s*"
-    r"(?:is|was|:)?\s*#?\s*(?P<value>[A-Z0-9][A-Z0-9-]{3,24})\b",
+    r"\b(?:%s|return(?:s)?\s+(?:ref|reference|authori[sz]ation|number|no\.?|id))\s*"
+    r"(?:id|number|num|no\.?|nº|n°|nr\.?|#|code|número|numero|nummer|numer|numéro)?\s*"
+    r"(?:is|was|:)?\s*#?\s*(?P<value>[A-Z0-9][A-Z0-9-]{3,24})\b" % _trie_re(ORDER_WORDS),
     re.I,
 )
-"""An identifier after "order", "ref", "return reference", "RMA"... (it needs four digits)."""
+"""An identifier after "order", "ref", "return reference", "RMA", "ticket", "case", or "order" in other
+languages ("el pedido 5583019", "commande 44812", "Bestellung 77120"); it needs four digits."""
 _PREFIXED_REF_RE = re.compile(r"(?<![\w-])(?:RMA|RET|REF|ORD|INV)[-#]?\d{4,12}(?![\w-])", re.I)
 """A return or order reference that names itself: "RMA-20931", "INV 448120"."""
 _ACCOUNT_CONTEXT_RE = re.compile(
@@ -374,13 +427,26 @@ _ACCOUNT_CONTEXT_RE = re.compile(
     r"\s*(?:is|was|:|=|#)?\s*(?:(?:registered\s+)?(?:under|as)\s+)?(?P<value>@?[A-Za-z0-9][A-Za-z0-9._-]{2,40})",
     re.I,
 )
+REQUEST_WORDS: tuple[str, ...] = (
+    "return", "exchange", "replacement", "refund", "claim", "case", "ticket", "complaint", "warranty", "repair",
+    "rücksendung", "ruecksendung", "retoure", "umtausch", "reklamation", "devolución", "devolucion", "devolução",
+    "devolucao", "cambio", "troca", "retour", "échange", "echange", "reclamation", "réclamation", "reso", "rimborso",
+    "reklamacja", "zwrot", "iade",
+)
 _REQUEST_REF_RE = re.compile(
-    r"\b(?:return|exchange|replacement|refund|claim|case|ticket|complaint|warranty|repair)"
+    r"\b%s"
     r"(?:\s+(?:request|ref(?:erence)?|id|no\.?|number|#))?\s*(?:is|was|:)?\s*#?\s*"
-    r"(?P<value>(?-i:[A-Z]{1,5})-?\d{4,12})(?![\w-])",
+    r"(?P<value>(?-i:[A-Z]{1,5})-?\d{4,12})(?![\w-])" % _trie_re(REQUEST_WORDS),
     re.I,
 )
-"""A request named by its kind: "exchange request EX-55120", "return R-77120", "ticket TK-20931"."""
+"""A request named by its kind, also in other languages: "exchange request EX-55120", "return R-77120", "ticket
+TK-20931", "Rücksendung R-80331", "devolución D-4471"."""
+_CARD_ACCOUNT_RE = re.compile(
+    r"\b(?:rewards?|loyalty|member(?:ship)?|club|points|bonus|store|gift)\s+card(?:\s+(?:number|no\.?|#|id))?"
+    r"\s*(?:is|:)?\s*#?\s*(?P<value>(?-i:[A-Z]{1,5})[\s-]?\d{3,8}(?:[\s-]\d{3,8}){0,3}|\d{3,8}(?:[\s-]\d{3,8}){1,3})(?![\w-])",
+    re.I,
+)
+"""A loyalty or member card number, often grouped: "Reward card HPR 4471 0392"."""
 _PREFIXED_ID_RE = re.compile(r"(?<![\w#/.-])(?P<prefix>[A-Z]{2,6}(?:-[A-Z]{2,8})*)-\d{4,12}(?![\w-])")
 """An identifier of the shape "WS-20931", "HP-LOYAL-5567102", "CUST-883201" anywhere."""
 NOT_ID_PREFIXES = frozenset(
@@ -447,10 +513,18 @@ def find_identifiers(text: str, previous_text: str = "") -> List[Detection]:
         found.append(Detection(match.start(), match.end(), "ORDER_ID", f"HP-{match.group(1)}", True, "order-hp"))
     for match in _PREFIXED_REF_RE.finditer(text):
         found.append(Detection(match.start(), match.end(), "ORDER_ID", re.sub(r"[- #]", "", match.group().upper()), True, "order-ref"))
-    for match in _ORDER_CONTEXT_RE.finditer(text):
+    position = 0
+    while True:
+        match = _ORDER_CONTEXT_RE.search(text, position)
+        if not match:
+            break
         value = match.group("value").rstrip(".-")
+        if re.fullmatch(r"(?:19|20)\d\d", value) and not re.match(r"(?i:order|ref|invoice|receipt|confirmation|rma)", match.group()):
+            value = ""  # "in case 2025 prices go up", "Bestellung 2024": a year
         if sum(c.isdigit() for c in value) < 4 or _DATE_LIKE_RE.fullmatch(value):
+            position = match.start("value")  # "order is ticket 48812": the cue may sit inside the rejected value
             continue  # "reference 2024-11-30" is a date
+        position = match.end()
         start = match.start("value")
         found.append(Detection(start, start + len(value), "ORDER_ID", _order_key(value), True, "order-context"))
     for match in _ACCOUNT_CONTEXT_RE.finditer(text):
@@ -464,6 +538,9 @@ def find_identifiers(text: str, previous_text: str = "") -> List[Detection]:
             continue  # "login details", "username field": a plain word needs "is" or ":" before it
         start = match.start("value")
         found.append(Detection(start, start + len(value), "ACCOUNT_ID", value.lower(), True, "account-context"))
+    for match in _CARD_ACCOUNT_RE.finditer(text):
+        value = match.group("value")
+        found.append(Detection(match.start("value"), match.end("value"), "ACCOUNT_ID", re.sub(r"[\s-]", "", value.upper()), True, "account-card"))
     for match in _HANDLE_RE.finditer(text):
         found.append(Detection(match.start(), match.end(), "ACCOUNT_ID", match.group().lower(), True, "handle"))
     for match in _REQUEST_REF_RE.finditer(text):
@@ -517,7 +594,7 @@ _STREET_WORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{_LETTER}(?:[^\W_]|['’.-])*)"
 _UNIT = (r"(?:,?\s*(?:apt|apartment|unit|suite|ste|fl|floor|level|lvl|room|rm|bldg|building|#)\.?\s*#?\s*"
          r"(?:\d[A-Za-z0-9-]{0,5}|[A-Za-z]\b))")
 _CITY = r"(?:[A-Za-z][A-Za-z.'-]*\s+){0,2}[A-Za-z][A-Za-z.'-]*"
-_STATE_ZIP = rf"(?:(?:{_STATE}|{_STATE_NAME})\.?,?\s+{_ZIP}|(?-i:(?:{_STATE}))\b\.?(?:,?\s+{_ZIP})?|(?:{_STATE_NAME})\b)"
+_STATE_ZIP = rf"(?:(?:{_STATE}|{_STATE_NAME})\.?,?\s+{_ZIP}|(?:nsw|vic|qld|tas|act|wa|sa|nt)\s+\d{{4}}|(?-i:(?:{_STATE}))\b\.?(?:,?\s+{_ZIP})?|(?:{_STATE_NAME})\b)"
 _UK_POSTCODE = r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})"
 _EIRCODE = r"(?-i:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4})"
 _CA_POSTCODE = r"(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
@@ -534,11 +611,12 @@ _STREET_RE = re.compile(
 """House number first: "221 Baker Street, Apt 4B", "4/17 Smith St", "1022 17 Ave SW"."""
 _CAP_WORD = rf"{_UPPER}[\w'’.-]*(?:/{_UPPER}[\w'’.-]*)*"
 _CAP_STREET_RE = re.compile(
-    rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?\s+(?:{_CAP_WORD}\s+){{1,3}}"
+    rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?,?\s+(?:{_CAP_WORD}\s+){{1,3}}"
     rf"(?-i:View|Close|Cl|Rise|Vale|Green|Hill|Parade|Pde|Tce|Gate|Chase|Wynd|Mount|Park|Nagar|Marg|Salai|Colony|"
     rf"Layout|Enclave|Vihar|Bagh|Cross|Circus|Approach|Ridge|Glen|Dale|Meadows?|Garth|Croft|Brae|Grange)\b\.?"
 )
-"""More street types, only when written capitalised after a capitalised name ("3 Church View", "12/3 Gandhi Nagar")."""
+"""More street types, only when written capitalised after a capitalised name ("3 Church View", "12/3 Gandhi Nagar",
+"12, Gandhi Marg")."""
 _FR_STREET_RE = re.compile(
     rf"\b\d{{1,5}}(?:\s?(?:bis|ter|quater|[A-D]\b))?,?\s+(?:rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|place|route|"
     rf"all[ée]e|impasse|quai|cours|rang|mont[ée]e|c[ôo]te|promenade|square|faubourg|passage|chauss[ée]e|voie|sentier|"
@@ -549,7 +627,7 @@ _FR_STREET_RE = re.compile(
 """French and Québec style: "1455, rue Sainte-Catherine Ouest", "12 rue de Rivoli"."""
 
 _HOUSE_NUMBER = r"\d{1,5}(?:[A-Za-z]|\s(?-i:[A-Z])(?:\s\d{1,3})?)?(?:\s?[/-]\s?\d{1,5}[A-Za-z]?)*(?![\w/-]|[.,]\d|\s?%)"
-_NUMBER_MARK = r"(?:(?:No|Nr|Nro|Núm|Num|N|Nº|N°|n[º°o])\s?[.:]?\s?|#\s?)"
+_NUMBER_MARK = r"(?:(?:No|Nr|Nro|Núm|Num|N|Nº|N°|n[º°or]|nro)\s?[.:]?\s?|#\s?)"
 _NAME_CONNECTOR = (r"(?:de\s+la|de\s+los|de\s+las|de|da|do|dos|das|del|della|delle|dei|degli|di|du|des|la|le|les|el|al|"
                    r"am|an|der|den|dem|im|upon|on|sur|en|sous|lès|bei|van|aan|op|y|es)")
 _STREET_NAME = rf"(?:{_NAME_CONNECTOR}\s+)?(?:{_CAP_WORD}|\d{{1,3}})(?:\s+(?:(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}|[IVX]{{1,4}}\b)){{0,3}}"
@@ -578,9 +656,15 @@ _PREPOSITION_STREET_RE = re.compile(
     rf"{_CAP_WORD}(?:\s+{_CAP_WORD})?\s+\d{{1,3}}[a-z]?(?:[-/]\d{{1,3}}[a-z]?)?(?![\w/-]|[.,]\d)"
 )
 """German and Dutch streets named with a preposition: "Am Rosengarten 7", "Unter den Linden 77"."""
+_LOWER_STREET_RE = re.compile(
+    rf"(?<![\w/])(?-i:calle|c/|avenida|avda\.|av\.|paseo|carrer|rua|rúa|via|viale|corso|piazza|rue|avenue|ul\.|ulica|"
+    rf"al\.|jalan|jl\.|str\.|strada|calea)\s+(?:(?:de\s+la|de\s+los|de|del|da|do|dos|di|della|des|du)\s+)?"
+    rf"(?-i:[^\W\d_A-Z][\w'’-]*)(?:\s(?-i:[^\W\d_A-Z][\w'’-]*)){{0,2}}?,?\s+\d{{1,5}}[a-z]?(?![\w/-]|[.,]\d)"
+)
+"""A street written all in lower case ("calle de alcalá 148"): an address only when a postcode and a known place follow."""
 _KOREAN_STREET_RE = re.compile(
-    rf"\b(?:\d{{1,4}}(?:-\d{{1,4}})?\s+{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon)?-?gil)?"
-    rf"|{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon)?-?gil)?\s+\d{{1,4}}(?:-\d{{1,4}})?)(?![\w-])"
+    rf"\b(?:\d{{1,4}}(?:-\d{{1,4}})?\s+{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon|ga)?-?gil)?"
+    rf"|{_UPPER}[a-z]+(?:-[a-z]+)?-(?:ro|gil|daero)(?:\s?\d{{1,3}}(?:beon|ga)?-?gil)?\s+\d{{1,4}}(?:-\d{{1,4}})?)(?![\w-])"
 )
 """Romanised Korean road addresses: "123 Teheran-ro", "Sejong-daero 110"."""
 _COLOMBIAN_STREET_RE = re.compile(
@@ -588,8 +672,35 @@ _COLOMBIAN_STREET_RE = re.compile(
     r"\d{1,3}\s?[A-Z]?(?:\s?bis)?\s*(?:#|No\.?|N[º°o]\.?)\s*\d{1,3}\s?[A-Z]?\s?-\s?\d{1,3}\b"
 )
 """Colombian grid addresses: "Carrera 7 # 71-21", "Calle 100 No. 19-61"."""
-_CHOME_RE = re.compile(rf"(?<![\w./-])\d{{1,2}}-\d{{1,2}}(?:-\d{{1,3}})?\s+{_UPPER}[a-z]{{2,}}(?:-(?:cho|machi|chome))?(?![\w-])")
-"""Japanese block numbers before the neighbourhood: "2-11-3 Jingumae" (needs more address parts)."""
+_CHOME_RE = re.compile(rf"(?<![\w./-])\d{{1,2}}-(?:chome-)?\d{{1,3}}(?:-\d{{1,3}})?\s+{_UPPER}[a-z]{{2,}}(?:-(?:cho|machi|chome))?(?![\w-])")
+"""Japanese block numbers before the neighbourhood: "2-11-3 Jingumae", "4-chome-26-18 Jingumae" (needs more
+address parts)."""
+
+_HAN = r"[\u4e00-\u9fff\u3400-\u4dbf]"
+_KANA = r"[\u30a0-\u30ff\u3040-\u309f]"
+_DIGITS = r"[0-9０-９]"
+_ZH_ADDRESS_RE = re.compile(
+    rf"(?:{_HAN}{{1,7}}?(?:省|市|自治区|区|區|县|縣|镇|鎮|乡|鄉|州|街道))*{_HAN}{{1,10}}?(?:路|街|道|巷|弄|胡同|大道)"
+    rf"(?:{_HAN}{{0,3}}?段)?(?:{_DIGITS}{{1,4}}[巷弄])*{_DIGITS}{{1,5}}(?:-{_DIGITS}{{1,5}})?[号號]"
+    rf"(?:\s?(?:{_DIGITS}{{1,5}}|[一二三四五六七八九十]{{1,3}})(?:栋|棟|幢|座|单元|單元|楼|樓|层|層|室|号|號|F|f))*"
+)
+"""A Chinese address: administrative parts ending in 省/市/区/县, a road ending in 路/街/道, its number and 号,
+then building, floor and room (栋/单元/楼/层/室): "上海市徐汇区漕溪北路88号3楼301室"."""
+_ZH_LEAD_RE = re.compile(r"^(?:我|的|住在|住|在|是|地址|寄到|送到|发到|發到|请|請|收货|收貨|收件)+")
+_JA_ADDRESS_RE = re.compile(
+    rf"(?:{_HAN}{{1,3}}(?:都|道|府|県))?(?:{_HAN}{{1,6}}?(?:市|区|郡|町|村))+(?:{_HAN}|{_KANA}){{0,8}}?"
+    rf"{_DIGITS}{{1,2}}(?:丁目|[-－ー])(?:{_DIGITS}{{1,4}}(?:番地?|[-－ー])?){{0,2}}(?:{_DIGITS}{{1,4}}号?)?"
+    rf"(?:\s?(?:[\u30a0-\u30ff]|{_HAN}|[A-Za-z]){{1,12}}\s?{_DIGITS}{{1,4}}(?:号室|号|階|F)?)?"
+)
+"""A Japanese address: prefecture (都/道/府/県), city and ward (市/区/町/村), block (丁目, 番地, 号 or dashes) and
+an optional building with its room: "東京都世田谷区三軒茶屋2丁目14-7 メゾン三茶302"."""
+_KO_ADDRESS_RE = re.compile(
+    r"(?:[가-힣]{1,8}(?:특별시|광역시|특별자치시|특별자치도|도|시)\s?)?(?:[가-힣]{1,6}(?:구|군|시)\s?)+"
+    r"(?:[가-힣]{1,6}(?:동|읍|면)\s?)?[가-힣0-9]{1,10}(?:로|길|대로)(?:\s?\d{1,3}번?길)?\s?\d{1,5}(?:-\d{1,5})?"
+    r"(?:,?\s?\d{1,4}(?:층|호|동))*"
+)
+"""A Korean road address: city or province, district (구/군/시), road (로/길), building number, then floor or
+unit (층/호): "서울특별시 강남구 테헤란로 152, 12층"."""
 
 _TAIL_WORD_RE = re.compile(
     rf"(?P<sep>\s*,\s*|\s+[-–—]\s+|\s+|-)(?P<word>\({_CAP_WORD}(?:\s+{_CAP_WORD})*\)|{_CAP_WORD}|\d{{1,3}}(?![\w-])"
@@ -616,21 +727,22 @@ _POSTCODE_FIRST_RE = re.compile(
     rf"{_POSTCODE_PREFIX}?(?:\d{{5}}-\d{{3}}|〒\s?\d{{3}}-\d{{4}}|\d{{5}}|\d{{4}}(?:\s?(?-i:[A-Z]{{2}}))?|\d{{2}}-\d{{3}}|\d{{4}}-\d{{3}}|\d{{3}}\s\d{{2}}|\d{{6}}"
     rf"|(?-i:[A-Z]{{1,2}})-\d{{4,5}}|(?-i:[A-Z])\d{{4}}(?-i:[A-Z]{{3}})?)(?=\s+{_UPPER})"
 )
+_LOWER_POSTCODE_CITY_RE = re.compile(r"\d{4,6}\s+(?P<city>(?-i:[^\W\d_A-Z]+)(?:\s(?-i:[^\W\d_A-Z]+))?)")
 _SHORT_POSTCODE_RE = re.compile(rf"\d{{3}}(?=\s+{_UPPER})")
 """A postcode written before its city: "28004 Madrid", "00-514 Warszawa", "111 21 Stockholm", "CH-8001 Zürich"."""
 _DESIGNATOR = r"#?\s?(?:\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)*|(?-i:[A-Z]{1,2})(?:-?\d{1,4})?)(?![\w]|\s?\d{3})"
 _UNIT_MARKER = _words_re(lex.UNIT_MARKERS)
 _UNIT_PART_RE = re.compile(
     rf"(?:(?<![\w]){_UNIT_MARKER}\.?\s?:?\s?{_DESIGNATOR}|(?-i:D|Daire|Kat):\s?\d{{1,4}}\b|m\.\s?\d{{1,4}}\b"
-    rf"|app\.\s?\d{{1,5}}\b|\d{{1,2}}\s?[º°ª]\s?(?:(?:izq|izda|dcha|der|dr|esq|dto|dta|pta|int|ext|frente|fte)\.?|(?-i:[A-H])\b)?"
+    rf"|app\.\s?\d{{1,5}}\b|\d{{1,2}}\s?[º°ª](?:\s?(?:(?:izq|izda|dcha|der|dr|esq|dto|dta|pta|int|ext|frente|fte)\.?|(?-i:[A-H])\b))?"
     rf"|\d{{1,2}}(?:r|n|t|è|er|o|a)\s+\d{{1,2}}(?:a|ª|º)?(?![\w])"
-    rf"|\d{{1,2}}\.\s?(?:OG|Stock|Etage|EG|DG|piętro|p\.|kat)"
+    rf"|\d{{1,2}}\.\s?(?:OG|Stock|Etage|EG|DG|piętro|p\.|kat|(?:th|tv|mf|sal)\b\.?)"
     rf"|\d{{1,3}}/F\b|#\d{{1,3}}-\d{{1,5}}\b|(?-i:[A-Z]{{1,2}})-\d{{1,3}}(?:/\d{{1,3}})?(?![\w/-])"
     rf"|\d{{1,2}}(?:st|nd|rd|th)\s+(?:floor|fl)\b\.?|(?:floor|fl\.?)\s+\d{{1,3}}\b)",
     re.I,
 )
 """A unit, floor or building part: "Flat 302", "apto 81", "m. 15", "D: 8", "app. 402", "3º izq.", "2n 1a",
-"3. OG", "12/F", "#05-67", "succursale A"."""
+"3. OG", "2. th." (Danish floor and side), "12/F", "#05-67", "succursale A", "lgh 1203", "kv. 15", "sc. 2"."""
 _DISTRICT_MARKER = _words_re(lex.DISTRICT_MARKERS)
 _DISTRICT_SUFFIX = "|".join(lex.DISTRICT_SUFFIXES)
 _DISTRICT_PART_RE = re.compile(
@@ -698,8 +810,10 @@ _STANDALONE_POSTCODE_RE = re.compile(rf"(?<![\w-])(?:{_CAP_WORD}\s+)?(?-i:[A-Z]{
 
 
 _ANY_DIGIT_RE = re.compile(r"\d")
+_CJK_OR_HANGUL_RE = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3]")
 _PLACE_KEYS = frozenset(lex.fold(p) for p in lex.CITIES | lex.REGIONS | lex.COUNTRIES)
-_STOP_WORDS = lex.COMMON_WORDS | lex.ADDRESS_STOPWORDS | lex.ADDRESS_ENDERS
+_PHONE_CUE_WORDS = frozenset(w for w in lex.PHONE_CUES if " " not in w and w.isalpha())
+_STOP_WORDS = lex.COMMON_WORDS | lex.ADDRESS_STOPWORDS | lex.ADDRESS_ENDERS | _PHONE_CUE_WORDS
 _GREETING_WORDS = frozenset(lex.fold(w) for w in (*lex.GREETINGS, *lex.THANKS, *lex.SIGN_OFFS) if " " not in w)
 _ARTICLES = frozenset("the la le les el il de het das der die los las".split())
 
@@ -771,6 +885,14 @@ def _extend_right(text: str, position: int) -> _Extension:
             result.parts += 1
             result.end = position
             continue
+        lower = _LOWER_POSTCODE_CITY_RE.match(text, at) if comma or not words else None
+        if lower:
+            city = next((c for c in (lower.group("city"), lower.group("city").split()[0]) if _is_place(c)), None)
+            if city:  # "28009 madrid": a lower-case city after its postcode, when it is a known place
+                result.end = position = lower.start("city") + len(city)
+                result.evidence |= {"postcode", "place"}
+                result.parts += 1
+                break
         final = _FINAL_RE.match(text, at)
         if final:
             result.end, position = final.end(), final.end()
@@ -804,6 +926,9 @@ def _extend_right(text: str, position: int) -> _Extension:
         step = _TAIL_WORD_RE.match(text, position)
         if not step:
             break
+        if words and text[position - 1] == "." and (_is_place(re.split(r"[\s,]", text[:position - 1])[-1]) or
+                                                     lex.fold(step.group("word")) in _GREETING_WORDS):
+            break  # "..., 0184 Oslo. Mvh Sigrid": a sentence ends after a place, not after an abbreviation ("Dist.")
         word = step.group("word")
         new_part = "," in step.group("sep") or re.search(r"[–—]|\s-\s", step.group("sep")) or not words
         if new_part:
@@ -900,6 +1025,14 @@ def find_addresses(text: str) -> List[Detection]:
         if start >= match.start("number") or not name.strip() or name.split()[0].lower() in _STOP_WORDS:
             continue
         add(start, match.end(), "street-eu")
+    if _CJK_OR_HANGUL_RE.search(text):
+        for regex, recogniser in ((_ZH_ADDRESS_RE, "address-zh"), (_JA_ADDRESS_RE, "address-ja"), (_KO_ADDRESS_RE, "address-ko")):
+            for match in regex.finditer(text):
+                lead = _ZH_LEAD_RE.match(match.group()) if regex is _ZH_ADDRESS_RE else None
+                start = match.start() + (lead.end() if lead else 0)
+                found.append(Detection(start, match.end(), "ADDRESS", _address_key(text[start:match.end()]), True, recogniser))
+    for match in _LOWER_STREET_RE.finditer(text):
+        add(match.start(), match.end(), "street-lower", weak="name-number")
     for match in _CHOME_RE.finditer(text):
         add(match.start(), match.end(), "street-jp", weak="block")
     for match in _UNIT_ANCHOR_RE.finditer(text):
@@ -967,6 +1100,14 @@ _TITLE_RE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Sra|Srta|Mme|Mlle|Herr|Frau|Pan|Pani)\.?\s+(?P<first>[^\W\d_][\w'’-]*)"
     r"(?:\s+(?P<last>[^\W\d_][\w'’-]*))?"
 )
+_PARTICLE_NAME_RE = re.compile(rf"(?:al|el|ad|ar|as|at|an|az|ash|abd|bin|ibn|ben|bint|ould|ait|ul)-{_UPPER}[^\W\d_]+(?:-[^\W\d_]+)*")
+"""A surname with a lower-case particle joined by a hyphen: "al-Qahtani", "el-Sayed", "bin-Laden"."""
+_HONORIFIC_RE = re.compile(r"(?<![\w'])%s\s+" % _words_re(lex.HONORIFICS), re.I)
+_MA_RE = re.compile(r"(?<![\w.])Ma\.\s?(?=[A-Z])")
+""""Ma." for Maria before a given name ("Ma. Clarissa", Philippine usage)."""
+_CONTACT_CUE_RE = re.compile(r"\b%s\s+" % _trie_re(
+    ("tell", "contact", "ask for", "asked for", "ask", "call", "text", "message", "email", "e-mail", "ring")), re.I)
+"""A name to reach someone by: "tell Mehdi at the warehouse", "Contact Li Na at ...", "ask for Penelope"."""
 _LOWER_TITLE_RE = re.compile(r"\b(?:mr|mrs|ms|miss|dr)\.?\s+(?P<name>[a-z][a-z'-]+)\b")
 _SIGN_OFF_RE = re.compile(
     r"(?:^|[.!?\n]\s*)(?:yours|best|regards|kind\s+regards|best\s+regards|warm\s+regards|cheers|sincerely|thanks|"
@@ -974,11 +1115,11 @@ _SIGN_OFF_RE = re.compile(
     re.I,
 )
 _OTHER_SIGN_OFF_RE = re.compile(
-    r"(?:^|[.!?\n,;]\s*)%s\s*[,!.\n-]\s*(?=[^\W\d_])" % _words_re((*lex.SIGN_OFFS, *lex.THANKS)), re.I)
-"""Sign-offs and thanks of many languages before a name ("Groetjes, Sanne de Vries", "dzięki! Tomek"): the name
-must be a known one."""
-_DASH_SIGN_OFF_RE = re.compile(r"(?:^|\s)[-–—~]\s*(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)\s*[.!]?\s*$")
-"""A message ending in "- Deepa" or "— Tomás Ruiz"."""
+    r"(?:^|[.!?\n,;]\s*)%s(?:\s*[,!.\n-]\s*|\s+)(?=[^\W\d_])" % _words_re((*lex.SIGN_OFFS, *lex.THANKS)), re.I)
+"""Sign-offs and thanks of many languages before a name ("Groetjes, Sanne de Vries", "dzięki! Tomek", "Mvh Sigrid
+Haugland"): the name must be a known one."""
+_DASH_SIGN_OFF_RE = re.compile(r"(?:^|\s)[-–—~/]\s*(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)\s*[.!]?\s*$")
+"""A message ending in "- Deepa", "— Tomás Ruiz" or "/Linnéa Åberg"."""
 _INITIAL_RE = re.compile(r"(?<![\w.])(?P<initial>[A-Z])\.\s?(?P<last>[^\W\d_][\w'’-]+)")
 """An initial and a surname: "J. Peterson"."""
 
@@ -1014,7 +1155,7 @@ STRONG_NAME_CUES: tuple[str, ...] = (
 )
 """"My name is" in other languages: a capitalised word after them is a name."""
 _STRONG_CUE_RE = re.compile(
-    r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|(?:full|first|last|given|family|maiden|middle)\s+name"
+    r"\b(?:my\s+name\s+is|my\s+name's|(?:his|her|their)\s+name's|name\s+(?:is|was)|name\s*:|(?:full|first|last|given|family|maiden|middle)\s+name"
     r"(?:\s+is|\s*:)?|surname(?:\s+is|\s*:)?|call\s+me|signed\s+(?:for\s+)?by|under\s+the\s+name(?:\s+of)?|"
     r"name\s+(?:on|of)\s+the\s+(?:order|card|account|package|parcel|box|booking|delivery|label|invoice)"
     r"(?:\s+is|\s*:)?|(?:account|card)\s*holder(?:'s\s+name)?(?:\s+is|\s*:)?|cardholder(?:\s+is|\s*:)?|"
@@ -1043,7 +1184,7 @@ NAME_CUES: tuple[str, ...] = (
     "parabens", "buon compleanno", "soy", "je suis", "ich bin", "sono", "eu sou", "sou", "jestem", "saya", "tôi là",
     "toi la", "ik ben", "spoke to", "spoke with", "speak to", "speak with", "talked to", "talked with", "talk to",
     "chatted with", "ask", "named", "called", "husband", "wife", "daughter", "son", "mother", "father", "mom", "dad",
-    "sister", "brother", "friend", "colleague",
+    "sister", "brother", "friend", "colleague", "sorry", "so sorry",
     *(w for w in (*lex.GREETINGS, *lex.THANKS) if w not in ("love", "best", "yo", "ta", "abs")),
 )
 """Cue phrases before a name: introductions, greetings and thanks in many languages, "ask for", "he's"."""
@@ -1122,10 +1263,11 @@ def _word_like(token: str, max_zipf: float, allow_ambiguous: bool = False) -> bo
     return score.trusted or score.zipf < max_zipf + (0.5 if score.english else 0.0)
 
 
-def _particles(tokens: Sequence[re.Match], index: int) -> int:
+def _particles(tokens: Sequence[re.Match], index: int, lower_ok: bool = False) -> int:
     """How many surname particles start at tokens[index] before a capitalised surname (0 when none).
 
     "van der" in "Pieter van der Merwe"; not "de" before a place ("Ramírez de Guadalajara").
+    ``lower_ok``: the name is written in lower case, so the surname may be too ("ahmad bin ismail").
     """
     count = 0
     while index + count < len(tokens) and count < 3 and tokens[index + count].group() in lex.NAME_PARTICLES:
@@ -1134,7 +1276,8 @@ def _particles(tokens: Sequence[re.Match], index: int) -> int:
         return 0
     surname = tokens[index + count]
     gaps = "".join(t.string[t.end():n.start()] for t, n in zip(tokens[index - 1:index + count], tokens[index:index + count + 1]))
-    if gaps.strip() or not _is_capitalised(surname.group()) or _is_place(surname.group()):
+    lower_surname = lower_ok and surname.group().islower() and _name_score(_fold_key(surname.group())) is not None
+    if gaps.strip() or not (_is_capitalised(surname.group()) or lower_surname) or _is_place(surname.group()):
         return 0
     if _fold_key(surname.group()) in lex.COMMON_WORDS:
         return 0
@@ -1151,7 +1294,8 @@ def _name_tail(tokens: Sequence[re.Match], first_index: int, any_case: bool) -> 
         token = tokens[end].group()
         key = _fold_key(token)
         gap = tokens[end - 1].string[tokens[end - 1].end(): tokens[end].start()]
-        particles = _particles(tokens, end) if token.islower() and gap == " " else 0
+        lower_case_name = not _is_capitalised(tokens[first_index].group())
+        particles = _particles(tokens, end, lower_ok=tokens[first_index].group().islower()) if token.islower() and gap == " " else 0
         if particles:
             end += particles + 1  # "Pieter van der Merwe", "Sanne de Vries"
             continue
@@ -1162,7 +1306,13 @@ def _name_tail(tokens: Sequence[re.Match], first_index: int, any_case: bool) -> 
             continue
         if gap.strip() and not re.fullmatch(r"[\"”)]\s+", gap):
             break
-        lower_case_name = not _is_capitalised(tokens[first_index].group())
+        if gap == " " and _PARTICLE_NAME_RE.fullmatch(token):
+            end += 1  # "Khalid al-Rashidi"
+            continue
+        if gap == " " and token.isupper() and len(token) > 1 and tokens[first_index].group().isupper() and \
+                key not in _FUNCTION_WORDS and key not in lex.COMMON_WORDS and _name_score(key) is not None:
+            end += 1  # "DAVID MWANGI": a name in capitals goes on in capitals
+            continue
         if key in _FUNCTION_WORDS or (not _is_capitalised(token) and not any_case and (
                 key not in lex.SURNAMES or (key in lex.AMBIGUOUS_NAMES and not lower_case_name))):
             break  # "alessandro phoenix", but not "John Lewis price match"
@@ -1213,6 +1363,8 @@ def find_persons(text: str) -> List[Detection]:
         if end - first > 1 and len({t.group().lower() for t in tokens[first:end]}) == 1:
             return  # "Bora Bora"
         if recogniser not in ("cue-strong", "title"):
+            if _fold_key(tokens[first].group()) in _PHONE_CUE_WORDS:
+                return  # "mobil 070-318 42 96", "cel 55 4187 2936"
             if _fold_key(tokens[first].group()) in _STREET_LEADS and end - first > 1:
                 return  # "Calle Mayor", "Rua Augusta": a street, not a person
             if before and (_is_capitalised(before.group(1)) or text[before.end(1):before.end(1) + 1] == ".") and \
@@ -1229,8 +1381,8 @@ def find_persons(text: str) -> List[Detection]:
 
     for match in _TITLE_RE.finditer(text):
         first, last = match.group("first"), match.group("last")
-        if not _is_capitalised(first) or _fold_key(first) in lex.COMMON_WORDS:
-            continue
+        if not (_is_capitalised(first) or _PARTICLE_NAME_RE.fullmatch(first)) or _fold_key(first) in lex.COMMON_WORDS:
+            continue  # "Mr. al-Qahtani" counts
         end = match.end("last") if last and _is_capitalised(last) and _fold_key(last) not in lex.COMMON_WORDS else match.end("first")
         if _is_brand(text, match.start(), end, brand_spans()):
             continue  # "Dr. Martens"
@@ -1243,8 +1395,9 @@ def find_persons(text: str) -> List[Detection]:
 
     for cue in _SIGN_OFF_RE.finditer(text):
         index = by_start.get(cue.end())
-        if index is not None and _fold_key(tokens[index].group()) not in lex.COMMON_WORDS:
-            add(index, _name_tail(tokens, index, any_case=False), "sign-off")
+        key = _fold_key(tokens[index].group()) if index is not None else ""
+        if index is not None and key not in lex.COMMON_WORDS and key not in _GREETING_WORDS:
+            add(index, _name_tail(tokens, index, any_case=False), "sign-off")  # not "Thanks, cheers mate"
 
     for cue in _OTHER_SIGN_OFF_RE.finditer(text):
         index = by_start.get(cue.end())
@@ -1290,6 +1443,8 @@ def find_persons(text: str) -> List[Detection]:
             continue
         token = tokens[index].group()
         key = _fold_key(token)
+        if re.match(r"(?i:customer|client)\b", cue.group()) and key in NOT_NAMES_AFTER_ROLE:
+            continue  # "Customer Care", "Client Services"
         if _is_capitalised(token) and key not in _FUNCTION_WORDS and _word_like(token, 5.0, allow_ambiguous=True):
             add(index, _name_tail(tokens, index, any_case=False), "cue-relation")
         elif _unknown_capitalised(text, tokens, index) and _name_score(key) is None and not _is_brand(
@@ -1314,6 +1469,12 @@ def find_persons(text: str) -> List[Detection]:
                 continue
             if _is_capitalised(token) and (key in lex.FIRST_NAMES or key in lex.SURNAMES or _word_like(token, max_zipf)):
                 add(index, _name_tail(tokens, index, any_case=False), "cue")
+            elif cue_re is _CUE_RE and token.isupper() and len(token) > 1 and cue.group().isupper() and \
+                    key not in lex.AMBIGUOUS_NAMES and (key in lex.FIRST_NAMES or _word_like(token, max_zipf)):
+                add(index, _name_tail(tokens, index, any_case=False), "cue-caps")  # "THIS IS DAVID MWANGI"
+            elif cue_re is _CUE_RE and token.islower() and _ENGLISH_CUE_RE.match(cue.group()) and \
+                    _word_like(token, 4.0) and _particles(tokens, index + 1, lower_ok=True):
+                add(index, _name_tail(tokens, index, any_case=False), "cue-lower")  # "this is ahmad bin ismail"
             elif not token.islower() or not (cue_re is _PREP_CUE_RE or _ENGLISH_CUE_RE.match(cue.group())):
                 if cue_re is _CUE_RE and _GREETING_ONLY_RE.match(cue.group()) and _unknown_capitalised(text, tokens, index):
                     end = index + 1
@@ -1340,7 +1501,9 @@ def find_persons(text: str) -> List[Detection]:
         if score is None:
             continue
         if capitalised and score.trusted and key in lex.FIRST_NAMES and key not in lex.COMMON_WORDS:
-            add(index, _name_tail(tokens, index, any_case=False), "given-name")
+            end = _name_tail(tokens, index, any_case=False)
+            if end > index + 1 or key not in _PLACE_KEYS:
+                add(index, end, "given-name")  # but "Victoria is lovely": a place as much as a name, without a cue
             continue
         if capitalised and score.ambiguous and index > 0 and re.match(r"\s*[?!]", text[token_match.end():]):
             add(index, index + 1, "vocative")  # "What is your membership level Crystal?"
@@ -1363,6 +1526,46 @@ def find_persons(text: str) -> List[Detection]:
                     post = _POST_CUE_RE.match(text, tokens[end - 1].end())
                     if post and max(zipfs) < 5.0 and at_sentence_start(index):
                         add(index, end, "cue-after")
+
+    # Honorifics and doorbell labels of other languages: "Khun Somchai", "ma'am Maria Clarissa dela Cruz"
+    for cue in _HONORIFIC_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is None:
+            continue
+        token = tokens[index].group()
+        key = _fold_key(token)
+        score = _name_score(key)
+        if not _is_capitalised(token) or key in lex.COMMON_WORDS or key in _PLACE_KEYS:
+            continue
+        english = cue.group().strip().lower() in ("sir", "madam", "madame", "ma'am", "maam", "buzzer")
+        if (score is not None and not score.ambiguous and (score.trusted or score.zipf < 4.5)) or (
+                score is None and not english and _unknown_capitalised(text, tokens, index)):
+            add(index, _name_tail(tokens, index, any_case=False), "honorific")  # not "Madam Tussauds"
+
+    for cue in _MA_RE.finditer(text):
+        index = by_start.get(cue.end())
+        score = _name_score(_fold_key(tokens[index].group())) if index is not None else None
+        if score is not None and score.given and not score.ambiguous:
+            add(index, _name_tail(tokens, index, any_case=False), "title", start_char=cue.start())  # "Ma. Clarissa"
+
+    # A name to reach someone by, before "at"/"on" ("tell Mehdi at the warehouse", "Contact Li Na at ...") or
+    # asked for at the end ("ask for Penelope")
+    for cue in _CONTACT_CUE_RE.finditer(text):
+        index = by_start.get(cue.end())
+        if index is None:
+            continue
+        token = tokens[index].group()
+        key = _fold_key(token)
+        score = _name_score(key)
+        if not _is_capitalised(token) or key in lex.COMMON_WORDS or key in _PLACE_KEYS:
+            continue
+        end = _name_tail(tokens, index, any_case=False)
+        after = text[tokens[end - 1].end():]
+        if score is not None and not score.ambiguous and (score.trusted or score.zipf < 4.5) and re.match(r"\s+(?:at|on|via)\b", after):
+            add(index, end, "cue-contact")
+        elif re.match(r"(?i:ask(?:ed)?\s+for)", cue.group()) and re.match(r"\s*(?:[.!,]|$)", after) and (
+                score is not None and not score.ambiguous or _unknown_capitalised(text, tokens, index)):
+            add(index, end, "cue-contact")
 
     # "Carlos and Lucía": a name joined to a found one is a name too
     for detection in list(found):
@@ -1404,12 +1607,24 @@ def find_persons(text: str) -> List[Detection]:
                 and all(s.trusted or s.zipf < (4.5 if len(names) > 1 else 4.0) for s in scores):
             add(first_index, len(tokens), "last-line")
 
-    # Native-script names: "山田です", "我叫王伟", "저는 김민지입니다"
-    for regex in (_CJK_NAME_BEFORE_RE, _CJK_NAME_AFTER_RE, _HANGUL_NAME_RE):
+    # Native-script names: "山田です", "我叫王伟", "저는 김민지입니다", "김민준 입니다", "أنا أحمد الشريف", and a
+    # Chinese or Japanese name alone at the end after a comma or "！" ("，王伟", "謝謝！林怡君", "。田中 花子")
+    native = (_CJK_NAME_BEFORE_RE, _CJK_NAME_AFTER_RE, _HANGUL_NAME_RE, _HANGUL_NAME_BEFORE_RE, _CJK_LAST_NAME_RE)
+    for regex in native if _CJK_OR_HANGUL_RE.search(text) else ():  # most turns hold no such script
         for match in regex.finditer(text):
             name = match.group("name")
-            if regex is _HANGUL_NAME_RE or name[:2] in lex.CJK_SURNAMES or name[:1] in lex.CJK_SURNAMES:
+            compact = name.replace(" ", "")
+            if regex is _CJK_LAST_NAME_RE and (compact in lex.CJK_NOT_NAMES or len(compact) > 4 or (
+                    len(compact) == 4 and compact[:2] not in lex.CJK_SURNAMES) or len(set(compact)) == 1
+                    or any(c in lex.CJK_FUNCTION_CHARS for c in compact[1:])):
+                continue  # "，谢谢你", "，方便吗"
+            if regex in (_HANGUL_NAME_RE, _HANGUL_NAME_BEFORE_RE) or name[:2] in lex.CJK_SURNAMES or name[:1] in lex.CJK_SURNAMES:
                 found.append(Detection(match.start("name"), match.end("name"), "PERSON", name, True, "native-script"))
+    for match in _ARABIC_NAME_RE.finditer(text) if _ARABIC_RE.search(text) else ():
+        words = match.group("name").split()
+        if match.group("cue") in ("أنا", "انا") and words[0] not in lex.ARABIC_GIVEN_NAMES:
+            continue  # "أنا بخير" ("I'm fine")
+        found.append(Detection(match.start("name"), match.end("name"), "PERSON", match.group("name"), True, "native-script"))
 
     # A whole message that is just a name: "joyce wu", "Crystal Minh", "Jean-Pierre Dubois", "Jessica."
     words = [t.group() for t in tokens]
@@ -1438,6 +1653,8 @@ NOT_NAMES_AFTER_GREETING = frozenset(
     pan pani meneer mevrouw bey hanım hanim efendi ji sahib bhai didi anh chị chi em kak mas mbak""".split()
 )
 """Capitalised words after a greeting that are no names ("Hi Team", "Hello Support")."""
+NOT_NAMES_AFTER_ROLE = frozenset("care service services support success experience relations team desk centre center hub".split())
+"""Words after "Customer"/"Client" that make a department, not a person ("Customer Care")."""
 
 
 def _unknown_capitalised(text: str, tokens: Sequence[re.Match], index: int) -> bool:
@@ -1459,6 +1676,14 @@ _CJK_NAME_AFTER_RE = re.compile(rf"(?:我叫|我是|我的名字是|名字是|�
 _HANGUL_NAME_RE = re.compile(
     r"(?:저는|제\s?이름은|이름은|이름:)\s*(?P<name>(?:%s)[가-힣]{1,2}?)(?=입니다|이에요|예요|이고|라고|$|[\s,.!])"
     % "|".join(sorted(lex.HANGUL_SURNAMES)))
+_HANGUL_NAME_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[\s,.!]))(?P<name>(?:%s)[가-힣]{2})\s?(?=입니다|이에요|예요|이라고\s?합니다|라고\s?합니다)" % "|".join(sorted(lex.HANGUL_SURNAMES)))
+"""A three-syllable Korean name before "입니다" ("김민준 입니다")."""
+_CJK_LAST_NAME_RE = re.compile(rf"(?:^|(?<=[，,！!。.、：:\s]))\s*(?P<name>{_CJK}{{2}}\s{_CJK}{{1,2}}|{_CJK}{{2,4}})\s*[。.!！]?\s*$")
+_ARABIC_NAME_RE = re.compile(
+    r"(?P<cue>اسمي|إسمي|أنا|انا)\s+(?P<name>[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+){0,2}?)(?=\s*(?:[،,.!؟]|$))")
+"""An Arabic name after "اسمي" ("my name is") or "أنا" ("I am"), up to the next comma."""
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 _BRAND_RE = re.compile(r"\b%s\b" % _trie_re(b.lower() for b in lex.BRANDS), re.I)
 
 
@@ -1541,6 +1766,30 @@ class RedactionReport:
         }
 
 
+DETECTION_WINDOW = 800
+"""Texts longer than this are searched in windows (a chat message is rarely longer)."""
+DETECTION_OVERLAP = 200
+"""Characters shared by consecutive windows: longer than any single piece of personal data."""
+
+
+def _windows(text: str, size: int, overlap: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of windows of at most ``size`` characters covering ``text``, each starting
+    ``overlap`` or more characters before the previous one ends, cut at whitespace where there is some."""
+    start = 0
+    while True:
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = max(text.rfind(" ", start + size - overlap // 2, end), text.rfind("\n", start + size - overlap // 2, end))
+            if space > start:
+                end = space
+        yield start, end
+        if end >= len(text):
+            return
+        next_start = end - overlap
+        space = text.find(" ", next_start, end)
+        start = space + 1 if space != -1 and space + 1 < end else next_start
+
+
 class Redactor:
     """Finds personal data and replaces it with placeholders consistent within a conversation."""
 
@@ -1556,7 +1805,22 @@ class Redactor:
     # -- detection
 
     def detect(self, text: str, previous_text: str = "") -> List[Detection]:
-        """All non-overlapping detections in ``text`` (``previous_text``: the turn before, for context)."""
+        """All non-overlapping detections in ``text`` (``previous_text``: the turn before, for context).
+
+        A text longer than ``DETECTION_WINDOW`` characters is searched in overlapping windows cut at
+        spaces: some recognisers backtrack quadratically on long runs of look-alike characters
+        ("-1-2-3..." for 8,000 characters took 8 s), and an uploaded export is untrusted input.
+        """
+        if len(text) <= DETECTION_WINDOW:
+            return self._detect_window(text, previous_text)
+        found: List[Detection] = []
+        for start, end in _windows(text, DETECTION_WINDOW, DETECTION_OVERLAP):
+            context = previous_text if start == 0 else text[max(0, start - DETECTION_OVERLAP):start]
+            found += [replace(d, start=d.start + start, end=d.end + start)
+                      for d in self._detect_window(text[start:end], context)]
+        return self._resolve(text, found)
+
+    def _detect_window(self, text: str, previous_text: str) -> List[Detection]:
         candidates: List[Detection] = []
         candidates += find_emails(text)
         candidates += find_ibans(text)

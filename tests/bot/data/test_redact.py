@@ -41,12 +41,29 @@ def test_eval_set_is_big_enough_and_covers_every_type() -> None:
             assert row["text"][span["start"]:span["end"]] == span["text"]
 
 
-@pytest.mark.parametrize("group", [None, "dev", "heldout", "heldout2", "blind1", "blind2"])
+@pytest.mark.parametrize("group", [None, "dev", "heldout", "heldout2", "blind1", "blind2", "blind3"])
 def test_precision_and_recall_meet_the_goals(redactor: Redactor, group: str | None) -> None:
     result = evaluate(redactor, load_eval(EVAL, [group] if group else None))
     result.pop("_errors")
     for kind, goal in RECALL_GOALS.items():
         assert result[kind]["recall"] >= goal, (kind, result[kind])
+    for kind, scores in result.items():
+        if scores["predicted"]:
+            assert scores["precision"] >= 0.90, (kind, scores)
+
+
+# blind4 was written by an author who never saw the recognisers and was never used to tune them:
+# measured once as is (docs/data-pipeline.md). Addresses and names fall short of the goals there;
+# these floors are those first numbers, so a change that makes unseen data worse fails.
+BLIND4_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.76, "PERSON": 0.87,
+                 "ORDER_ID": 0.91, "ACCOUNT_ID": 0.77}
+
+
+def test_unseen_blind4_group_does_not_get_worse(redactor: Redactor) -> None:
+    result = evaluate(redactor, load_eval(EVAL, ["blind4"]))
+    result.pop("_errors")
+    for kind, floor in BLIND4_FLOORS.items():
+        assert result[kind]["recall"] >= floor, (kind, result[kind])
     for kind, scores in result.items():
         if scores["predicted"]:
             assert scores["precision"] >= 0.90, (kind, scores)
@@ -278,3 +295,30 @@ def test_unknown_phone_regions_are_rejected() -> None:
     assert RedactionConfig.from_dict({"national_phone_regions": ["GB", "AU"]}).national_phone_regions == ["GB", "AU"]
     with pytest.raises(ValueError, match="phone region"):
         RedactionConfig.from_dict({"national_phone_regions": ["UK"]})
+
+
+def test_long_text_is_searched_in_windows_without_losing_or_doubling_entities(redactor: Redactor) -> None:
+    from bot.data.redact import DETECTION_WINDOW
+
+    filler = "the parcel is late again and nobody answers "
+    pieces, expected = [], []
+    for number in range(12):  # entities spread across many windows, some right at window edges
+        pieces.append(filler * (5 + number % 7))
+        email = f"customer{number}@example.org"
+        expected.append((sum(len(p) for p in pieces) + len("mail "), email))
+        pieces.append(f"mail {email} ")
+    text = "".join(pieces) + filler * 10
+    assert len(text) > 5 * DETECTION_WINDOW
+    emails = [(d.start, text[d.start:d.end]) for d in redactor.detect(text) if d.type == "EMAIL"]
+    assert emails == expected
+    assert "@" not in redactor.redact_text(text)
+
+
+def test_a_window_edge_inside_an_entity_still_finds_it_whole(redactor: Redactor) -> None:
+    from bot.data.redact import DETECTION_WINDOW
+
+    for shift in range(-40, 41, 8):  # the card number straddles the end of the first window
+        prefix = "x" * (DETECTION_WINDOW - 10 + shift) + " "
+        text = prefix + "4111 1111 1111 1111 " + "y " * DETECTION_WINDOW
+        cards = [text[d.start:d.end] for d in redactor.detect(text) if d.type == "CARD_NUMBER"]
+        assert cards == ["4111 1111 1111 1111"], shift
