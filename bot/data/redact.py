@@ -771,6 +771,8 @@ _NUMBER_PHRASE_RE = re.compile(
     rf"(?<![\w/.,:-])(?:(?:No|Nº|N°|số|Số)\.?\s?)?\d{{1,5}}[A-Za-z]?(?:/\d{{1,5}}[A-Za-z]?)?\s+"
     rf"{_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,3}}(?:\s\d{{1,3}})?(?=\s*,)"
 )
+"""A house number and a capitalised name without a street type ("25 Ly Thuong Kiet, ..."): an address only
+with more parts that end in a postcode or a known place."""
 _NAME_NUMBER_RE = re.compile(
     rf"(?<![\w/.-]){_CAP_WORD}(?:\s+(?:{_NAME_CONNECTOR}\s+)?{_CAP_WORD}){{0,2}}\s+\d{{1,4}}[a-zA-Z]?(?:[/-]\d{{1,4}})?(?=\s*,)"
 )
@@ -782,8 +784,6 @@ _UNNUMBERED_STREET_RE = re.compile(
 )
 """A street without a house number ("King Fahd Road, Al Olaya, Riyadh 12214"): an address only with a postcode
 after it or two more parts ending in a known place."""
-"""A house number and a capitalised name without a street type ("25 Ly Thuong Kiet, ..."): an address only
-with more parts that end in a postcode or a known place."""
 
 _CITY_STATE_ZIP_RE = re.compile(
     rf"\b{_CITY},\s*(?:{_STATE}|{_STATE_NAME})\.?\s+{_ZIP}\b|\b{_CAP_WORD}(?:\s+{_CAP_WORD})?,?\s+{_AU_STATE}\s+\d{{4}}\b",
