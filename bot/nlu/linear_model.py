@@ -267,6 +267,7 @@ class DenseSparseModel:
         ``keep`` keeps the embeddings even when the novelty damping is off (the detector needs them).
         """
         self.train_dense, self.novelty_similarity = None, None
+        self._train_unit32 = None  # the float32 copy of the previous training set, if any
         if dense is None or dense.shape[0] < 2:
             return
         unit = _unit_rows(dense).astype(np.float32)
@@ -285,7 +286,7 @@ class DenseSparseModel:
     def _train_unit(self) -> np.ndarray:
         """The training embeddings as float32 (converted once, on first use)."""
         cached = getattr(self, "_train_unit32", None)
-        if cached is None or cached.shape != self.train_dense.shape:
+        if cached is None:
             cached = self.train_dense.astype(np.float32)
             self._train_unit32 = cached
         return cached

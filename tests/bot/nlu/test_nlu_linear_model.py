@@ -181,3 +181,15 @@ def test_oos_detector_on_sparse_features_only_uses_no_similarities() -> None:
     model = DenseSparseModel(ModelConfig(oos_detector=True)).fit(None, [counts], labels)
     assert model.detector is not None and not model.detector.uses_similarity
     assert model.predict_proba(None, [counts]).shape == (len(labels), 12)
+
+
+def test_refitting_a_model_forgets_the_previous_training_set() -> None:
+    first, first_labels = _clusters(range(12), 30, seed=1)
+    second, second_labels = _clusters(range(12), 30, seed=5)  # same shape, other examples
+    reused = DenseSparseModel(ModelConfig())
+    reused.fit(first, None, first_labels)
+    reused.predict_proba(first[:3], None)  # caches the first training set
+    reused.fit(second, None, second_labels)
+    fresh = DenseSparseModel(ModelConfig()).fit(second, None, second_labels)
+    probe, _ = _clusters(range(16), 5, seed=9)
+    np.testing.assert_allclose(reused.predict_proba(probe, None), fresh.predict_proba(probe, None), atol=1e-9)
