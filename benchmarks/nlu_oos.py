@@ -76,7 +76,8 @@ def main(argv: Sequence[str]) -> int:
                         help="result JSON (default: benchmarks/results/nlu_oos.json)")
     parser.add_argument("--folds", type=int, default=5, help="how many of the 5 folds to run")
     parser.add_argument("--held", type=int, default=10, help="intents held out of training per fold")
-    parser.add_argument("--candidates", nargs="*", default=None, help="softmax and/or detector (default: both)")
+    parser.add_argument("--candidates", nargs="*", default=None, choices=["softmax", "detector"],
+                        help="which confidences to measure (default: both)")
     parser.add_argument("--oos-train", type=int, nargs="+", default=[0, 100],
                         help="scenarios: add this many messages of the held-out intents to training, labelled oos "
                              "(as CLINC150 ships out-of-scope training examples); 0 = none (default: 0 100)")
