@@ -199,13 +199,7 @@ class DenseSparseModel:
         scores = np.full((len(y), len(classes)), np.nan)
         for train_index, test_index in splitter.split(np.zeros(len(y)), y):
             model = svm().fit(X[train_index], y[train_index])
-            fold_scores = model.decision_function(X[test_index])
-            if fold_scores.ndim == 1:
-                fold_scores = np.column_stack([-fold_scores, fold_scores])
-            columns = np.searchsorted(classes, model.classes_)
-            fold_full = np.full((len(test_index), len(classes)), -10.0)  # unseen in fold: very unlikely
-            fold_full[:, columns] = fold_scores
-            scores[test_index] = fold_full
+            scores[test_index] = _scores_over(classes, model, X[test_index], missing=-10.0)  # unseen in fold: very unlikely
         truth = np.searchsorted(classes, y)
         return fit_temperature(scores, truth)
 
@@ -240,12 +234,7 @@ class DenseSparseModel:
             held = shuffled[number * group_size : (number + 1) * group_size]
             train_index = train_index[~np.isin(truth[train_index], held)]
             model = svm().fit(X[train_index], y[train_index])
-            fold_scores = np.asarray(model.decision_function(X[test_index]))
-            if fold_scores.ndim == 1:
-                fold_scores = np.column_stack([-fold_scores, fold_scores])
-            columns = np.searchsorted(classes, model.classes_)
-            block = np.full((len(test_index), len(classes)), -np.inf)
-            block[:, columns] = fold_scores
+            block = _scores_over(classes, model, X[test_index], missing=-np.inf)  # held-out intents: not there
             scores[test_index] = block
             unseen[test_index] = np.isin(truth[test_index], held)
             if unit is not None:
@@ -445,6 +434,16 @@ class OutOfScopeDetector:
     def from_dict(cls, data: dict) -> "OutOfScopeDetector":
         return cls(weights=[float(w) for w in data["weights"]], bias=float(data["bias"]),
                    mean=[float(m) for m in data["mean"]], scale=[float(s) for s in data["scale"]])
+
+
+def _scores_over(classes: np.ndarray, model, X: sp.csr_matrix, missing: float) -> np.ndarray:
+    """A fitted SVM's scores in the columns of ``classes`` (``missing`` where the model lacks an intent)."""
+    fold_scores = np.asarray(model.decision_function(X))
+    if fold_scores.ndim == 1:
+        fold_scores = np.column_stack([-fold_scores, fold_scores])
+    full = np.full((X.shape[0], len(classes)), missing)
+    full[:, np.searchsorted(classes, model.classes_)] = fold_scores
+    return full
 
 
 def _similarities(unit: np.ndarray, train_unit: np.ndarray, train_classes: np.ndarray, top: np.ndarray,
