@@ -76,6 +76,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from bot.data import pii_lexicon as lex
@@ -179,9 +180,12 @@ def _words_re(words: Iterable[str], capitalised_only: bool = False, lower_too: I
 
 
 
+_WORD_NOT_CJK = r"(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])\w)"
+"""A word character other than Han, kana and Hangul: those scripts write no space before or after a
+number or an e-mail address ("電話番号は090-1234-5678です"), so they do not glue a value to a word."""
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]*[A-Za-z0-9_%+-])?"
-    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+    rf"(?<![.+-])(?<!{_WORD_NOT_CJK})[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+!#$&'*/=?^`{{|}}~-]*[A-Za-z0-9_%+-])?"
+    rf"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}(?!{_WORD_NOT_CJK})")
 """An e-mail address; the local part may hold RFC 5322 atext inside it ("o'connor.siobhan@...", "a&b@..."),
 but starts and ends with a letter, digit or ``_%+-`` so that quotes and brackets around it stay outside."""
 
@@ -296,10 +300,12 @@ CUE_PHONE_REGIONS: tuple[str, ...] = (
 trunk 0 or with another one, which are too easily a count or an id without the cue."""
 _PHONE_CUE_BEFORE_RE = re.compile(
     r"(?<![\w])%s(?:\s+(?:me|us|is|es|é|ist|er|est|är|on|at|po|ko|no\.?|nr\.?|number|numéro|número|nummer|numer))*"
-    r"\s*[:=.-]?\s*\Z" % _words_re(lex.PHONE_CUES), re.I)
-_CUE_CANDIDATE_RE = re.compile(r"(?<![\w+.,/:-])\(?\d[\d\s().-]{6,17}\d(?![\w/:-]|[.,]\d)")
+    r"\s*(?:[:=.-]|[:：]|は|是|为)?\s*\Z" % _words_re(lex.PHONE_CUES), re.I)
+_CUE_CANDIDATE_RE = re.compile(
+    rf"(?<![+.,/:-])(?<!{_WORD_NOT_CJK})\(?\d[\d\s().-]{{6,17}}\d(?!{_WORD_NOT_CJK}|[/:-]|[.,]\d)")
 _DIGIT_RUN_RE = re.compile(r"\d(?:[\s().-]*\d){6}")
-_NATIONAL_RE = re.compile(r"(?<![\w+.,/:-])\(?0\d[\d\s().-]{6,16}\d(?![\w/:-]|[.,]\d)")
+_NATIONAL_RE = re.compile(
+    rf"(?<![+.,/:-])(?<!{_WORD_NOT_CJK})\(?0\d[\d\s().-]{{6,16}}\d(?!{_WORD_NOT_CJK}|[/:-]|[.,]\d)")
 _INTERNATIONAL_00_RE = re.compile(r"(\d[\s().-]*)?(?<![\d+])00(?=[1-9]\d)")
 _ID_BEFORE_RE = re.compile(
     r"\b(?:invoice|order|ref|reference|tracking|account|acct|member|customer|sku|item|receipt|transaction|"
@@ -346,8 +352,9 @@ def find_phones(text: str, region: str = "US", national_regions: Sequence[str] =
         start, end = match.start, match.end
         if scan[start] == "+" and start > 0 and scan[start - 1] == " " and text[start - 1:start + 1] == "00":
             start -= 1
-        if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
-            continue  # part of a longer token such as a tracking number
+        if (start > 0 and _glued(text[start - 1])) or (end < len(text) and _glued(text[end])) or (
+                start > 1 and text[start - 1] in "-/" and _glued(text[start - 2])) or (start > 0 and text[start - 1] == "〒"):
+            continue  # part of a longer token such as a tracking number ("GA-183-8164"), a postcode ("〒150-0001")
         if any(d.start < end and start < d.end for d in cued):
             continue
         raw = match.raw_string
@@ -384,7 +391,15 @@ def find_phones(text: str, region: str = "US", national_regions: Sequence[str] =
         if number is not None:
             key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             found.append(Detection(start, end, "PHONE", key, True, "phone-grouped"))
-    return found
+    # a North American toll-free number ("1-800-427-6723") is a business line, not a person's; other
+    # countries' toll-free prefixes are too easily another country's mobile ("0803 412 7765" is Nigerian)
+    return [d for d in found if not (d.key.startswith("+1") and phonenumbers.number_type(phonenumbers.parse(d.key))
+                                     == phonenumbers.PhoneNumberType.TOLL_FREE)]
+
+
+def _glued(char: str) -> bool:
+    """True when ``char`` next to a digit run makes it part of a longer token (not Han, kana or Hangul)."""
+    return char.isalnum() and re.match(_WORD_NOT_CJK, char) is not None
 
 
 def _parse_national(raw: str, regions: Sequence[str]):
@@ -1713,6 +1728,9 @@ class RedactionConfig:
         pseudonymize_ids: replace conversation ids (which can be phone numbers on SMS/WhatsApp)
             by a salted hash.
         id_salt: salt of that hash; set a secret one so ids cannot be reversed by guessing.
+        tagger: also run the learned name and address tagger (:mod:`bot.data.pii_tagger`) and
+            keep its PERSON and ADDRESS spans where no rule detection overlaps them.
+        tagger_confidence: the least mean marginal probability of a tagged span's tokens.
     """
 
     phone_region: str = "US"
@@ -1721,6 +1739,8 @@ class RedactionConfig:
     entity_types: List[str] = field(default_factory=lambda: list(ENTITY_TYPES))
     pseudonymize_ids: bool = True
     id_salt: str = ""
+    tagger: bool = True
+    tagger_confidence: float = 0.6
 
     @classmethod
     def from_dict(cls, values: Dict[str, Any], where: str = "redaction") -> "RedactionConfig":
@@ -1729,6 +1749,8 @@ class RedactionConfig:
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {unknown}; known: {sorted(cls.__dataclass_fields__)}")
         config = cls(**values)
+        if not isinstance(config.tagger, bool):
+            raise ValueError(f"{where}.tagger: expected true or false, got {config.tagger!r}")
         bad = [t for t in config.entity_types if t not in ENTITY_TYPES]
         if bad:
             raise ValueError(f"{where}.entity_types: unknown {bad}; choose from {list(ENTITY_TYPES)}")
@@ -1793,9 +1815,14 @@ def _windows(text: str, size: int, overlap: int) -> Iterator[tuple[int, int]]:
 class Redactor:
     """Finds personal data and replaces it with placeholders consistent within a conversation."""
 
-    def __init__(self, config: Optional[RedactionConfig] = None) -> None:
+    def __init__(self, config: Optional[RedactionConfig] = None, tagger_model: Optional[Path] = None) -> None:
         self.config = config or RedactionConfig()
         self._allow = {self._allow_key(v) for v in self.config.allowlist}
+        self._tagger = None
+        if self.config.tagger:
+            from bot.data.pii_tagger import MODEL_FILE, load_tagger
+
+            self._tagger = load_tagger(tagger_model or MODEL_FILE)
 
     @staticmethod
     def _allow_key(value: str) -> str:
@@ -1830,7 +1857,32 @@ class Redactor:
         candidates += find_addresses(text)
         candidates += find_persons(text)
         chosen = self._resolve(text, _fit_addresses(text, candidates))
+        if self._tagger is not None:
+            chosen = self._resolve(text, chosen + self._tagged(text, chosen))
         return self._resolve(text, chosen + _repeats(text, chosen)) if chosen else chosen
+
+    def _tagged(self, text: str, rules: List[Detection]) -> List[Detection]:
+        """The tagger's names and addresses, weaker than every rule.
+
+        A tagged span that overlaps only rule detections of its own type and reaches further
+        replaces them (the rules found "Plot 14, Admiralty Way", the tagger the whole
+        "Plot 14, Admiralty Way, Lekki Phase 1, Lagos"); one that overlaps any other detection is dropped.
+        """
+        found = []
+        for start, end, kind in self._tagger.spans(text, self.config.tagger_confidence):
+            start, end = _trim_tagged(text, start, end, kind)
+            overlapping = [d for d in rules if start < d.end and d.start < end]
+            if end <= start or any(d.type != kind for d in overlapping):
+                continue
+            if overlapping:
+                start, end = min(start, *(d.start for d in overlapping)), max(end, *(d.end for d in overlapping))
+                if end - start <= max(d.length for d in overlapping):
+                    continue
+            value = text[start:end]
+            key = _address_key(value) if kind == "ADDRESS" else _fold_key(value)
+            found.append(Detection(start, end, kind, key, strong=bool(overlapping),
+                                   recogniser="tagger"))
+        return found
 
     def _resolve(self, text: str, candidates: Iterable[Detection]) -> List[Detection]:
         wanted = set(self.config.entity_types)
@@ -1942,6 +1994,35 @@ class Redactor:
 
 
 _BOX_BEFORE_RE = re.compile(r"(?:box|bag|postfach|apartado|postal|postale|casilla)\s*\.?\s*\Z", re.I)
+
+
+_TAIL_WORDS = frozenset(w.lower() for w in (*lex.THANKS, *lex.SIGN_OFFS, *lex.GREETINGS, *lex.ADDRESS_STOPWORDS))
+_PLACES = lex.CITIES | lex.REGIONS | lex.COUNTRIES
+_HONORIFIC_WORDS = frozenset(h.lower().rstrip(".") for h in lex.HONORIFICS)
+
+
+def _trim_tagged(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
+    """A tagged span without what the rules know is no part of it; (start, start) when nothing is left.
+
+    Trailing punctuation and courtesy words go ("12 Beach Rd, Thanks"); a PERSON span loses a
+    leading title, and is dropped when it is a place or a brand ("Ho Chi Minh City") or when a
+    title is followed by one word that is no known name ("Madam Tussauds").
+    """
+    words = [m for m in re.finditer(r"[^\W_]+(?:['’.-][^\W_]+)*", text[start:end])]
+    while words and (words[-1].group().lower() in _TAIL_WORDS or not any(c.isalnum() for c in words[-1].group())):
+        words.pop()
+    if kind == "PERSON":
+        titled = bool(words) and words[0].group().lower() in _HONORIFIC_WORDS
+        if titled:
+            words.pop(0)
+        value = " ".join(w.group() for w in words).lower()
+        if (not words or value in _PLACES or any(w.group().lower() in _PLACES and len(w.group()) > 3 for w in words[-1:])
+                or _is_brand(text, start + words[0].start(), start + words[-1].end())
+                or (titled and len(words) == 1 and _name_score(_fold_key(words[0].group())) is None)):
+            return start, start
+    if not words:
+        return start, start
+    return start + words[0].start(), start + words[-1].end()
 
 
 def _fit_addresses(text: str, candidates: List[Detection]) -> List[Detection]:

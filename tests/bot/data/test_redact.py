@@ -57,15 +57,23 @@ def _assert_recall_and_precision(redactor: Redactor, group: str | None, recall_f
             assert scores["precision"] >= 0.90, (kind, scores)
 
 
-# blind4 was written by an author who never saw the recognisers and was never used to tune them:
-# measured once as is (docs/data-pipeline.md). Addresses and names fall short of the goals there;
-# these floors are those first numbers, so a change that makes unseen data worse fails.
+# blind4 was written by an author who never saw the recognisers and was not used to tune the rules:
+# measured once as is (docs/data-pipeline.md); these floors are those first numbers. The learned
+# tagger is trained on it since, so it is no longer unseen.
 BLIND4_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.76, "PERSON": 0.87,
                  "ORDER_ID": 0.91, "ACCOUNT_ID": 0.77}
+# blind6: never used to tune the rules nor to train the tagger (pii_tagger.HELD_OUT_GROUPS). Its
+# numbers with the tagger (docs/data-pipeline.md) are the floors: unseen data must not get worse.
+BLIND6_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 0.95, "ADDRESS": 0.89, "PERSON": 0.88,
+                 "ORDER_ID": 0.77, "ACCOUNT_ID": 0.66}
 
 
-def test_unseen_blind4_group_does_not_get_worse(redactor: Redactor) -> None:
+def test_blind4_group_does_not_get_worse(redactor: Redactor) -> None:
     _assert_recall_and_precision(redactor, "blind4", BLIND4_FLOORS)
+
+
+def test_unseen_blind6_group_does_not_get_worse(redactor: Redactor) -> None:
+    _assert_recall_and_precision(redactor, "blind6", BLIND6_FLOORS)
 
 
 def test_checksums_reject_lookalikes() -> None:
@@ -321,3 +329,25 @@ def test_a_window_edge_inside_an_entity_still_finds_it_whole(redactor: Redactor)
         text = prefix + "4111 1111 1111 1111 " + "y " * DETECTION_WINDOW
         cards = [text[d.start:d.end] for d in redactor.detect(text) if d.type == "CARD_NUMBER"]
         assert cards == ["4111 1111 1111 1111"], shift
+
+
+def test_values_written_against_han_kana_and_hangul_are_found(redactor: Redactor) -> None:
+    text = "携帯は080-9876-5432、メールはhanako.yamada@docomo.ne.jpです"
+    assert surfaces(text, "PHONE", redactor) == ["080-9876-5432"]
+    assert surfaces(text, "EMAIL", redactor) == ["hanako.yamada@docomo.ne.jp"]
+    assert [d.key for d in find_phones("联系人王晓明，电话138 0013 8000")] == ["+8613800138000"]
+    assert [d.key for d in find_phones("李娜收，手机+86 139 1234 5678")] == ["+8613912345678"]
+    text = "연락처010-2345-6789입니다"
+    assert [text[d.start:d.end] for d in find_phones(text)] == ["010-2345-6789"]
+    # Latin letters still glue: an id, a Ghana digital address, a Japanese postcode mark
+    assert find_phones("ref abc08098765432x") == []
+    assert find_phones("digital address GA-183-8164, East Legon") == []
+    assert find_phones("〒150-0001 東京都渋谷区") == []
+
+
+def test_north_american_toll_free_numbers_are_business_lines() -> None:
+    assert find_phones("You can reach us on 1-800-427-6723 (toll-free), 24/7") == []
+    assert find_phones("or call 1 (888) 555-0199 anytime") == []
+    text = "my line is 0803 412 7765"  # a Nigerian mobile; 0803 is no toll-free prefix in North America
+    assert [text[d.start:d.end] for d in find_phones(text)] == ["0803 412 7765"]
+    assert [d.key for d in find_phones("call me on (312) 448-9067")] == ["+13124489067"]
