@@ -1751,6 +1751,9 @@ class RedactionConfig:
         config = cls(**values)
         if not isinstance(config.tagger, bool):
             raise ValueError(f"{where}.tagger: expected true or false, got {config.tagger!r}")
+        if isinstance(config.tagger_confidence, bool) or not isinstance(config.tagger_confidence, (int, float)) \
+                or not 0.0 <= config.tagger_confidence <= 1.0:
+            raise ValueError(f"{where}.tagger_confidence: expected a number from 0 to 1, got {config.tagger_confidence!r}")
         bad = [t for t in config.entity_types if t not in ENTITY_TYPES]
         if bad:
             raise ValueError(f"{where}.entity_types: unknown {bad}; choose from {list(ENTITY_TYPES)}")

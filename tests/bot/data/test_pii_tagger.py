@@ -100,6 +100,9 @@ def test_the_tagger_setting_is_validated() -> None:
     with pytest.raises(ValueError, match=r"redaction\.tagger: expected true or false"):
         RedactionConfig.from_dict({"tagger": "yes"})
     assert RedactionConfig.from_dict({"tagger": False}).tagger is False
+    for bad in (1.5, "high", True):
+        with pytest.raises(ValueError, match=r"redaction\.tagger_confidence: expected a number from 0 to 1"):
+            RedactionConfig.from_dict({"tagger_confidence": bad})
 
 
 def test_the_cli_trains_without_the_excluded_groups(tmp_path: Path) -> None:
