@@ -1,12 +1,12 @@
-"""A learned tagger for person names and street addresses, next to the rule recognisers.
+"""A learned tagger for person names, street addresses and identifiers, next to the rule recognisers.
 
 The rules of :mod:`bot.data.redact` find every e-mail, card and IBAN of the blind test sets, but
 each new author's names and addresses fooled them in new ways (recall 0.68-0.88 on sets measured
 as is). This module adds a linear-chain CRF (``python-crfsuite``) over tokens, trained on the
 labelled sentences of ``tests/bot/data/fixtures/pii_eval.jsonl``: features of each token and its
 neighbours (lower-cased word, shape, script, affixes, name-lexicon scores, address-word lists).
-Its PERSON and ADDRESS spans are added where no rule detection overlaps them, or replace a rule's
-shorter span of the same type. Han, kana and Hangul are tagged a character at a time (no spaces
+Its PERSON, ADDRESS, ORDER_ID and ACCOUNT_ID spans are added where no rule detection overlaps
+them, or replace a rule's shorter span of the same type. Han, kana and Hangul are tagged a character at a time (no spaces
 between words). The rules' own detections are deliberately not features: the rules were fitted
 to most of the training sentences, so a CRF trained on them learned to trust them and added
 nothing on new sets (blind5 person recall 0.78 with them as features, 0.84 without).
@@ -27,7 +27,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from bot.data import pii_lexicon as lex
 
 MODEL_FILE = Path(__file__).with_name("pii_tagger.crfsuite")
-TAGGED_TYPES = ("PERSON", "ADDRESS")
+TAGGED_TYPES = ("PERSON", "ADDRESS", "ORDER_ID", "ACCOUNT_ID")
 HELD_OUT_GROUPS = ("blind6",)
 """Labelled groups the shipped model never sees: the honest measurement of the tagger."""
 
@@ -179,7 +179,7 @@ def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> List[Tuple[
 
 
 def training_rows(rows: Iterable[dict]) -> Iterable[Tuple[List[List[str]], List[str]]]:
-    """(features, gold tags) of labelled rows; only PERSON and ADDRESS are learned."""
+    """(features, gold tags) of labelled rows; only the ``TAGGED_TYPES`` are learned."""
     for row in rows:
         tokens = tokenize(row["text"])
         if not tokens:
@@ -220,7 +220,7 @@ class PiiTagger:
         self._tagger.open(str(model_file))
 
     def spans(self, text: str, min_confidence: float = 0.5) -> List[Tuple[int, int, str]]:
-        """PERSON and ADDRESS spans whose tokens' mean marginal probability is at least ``min_confidence``."""
+        """Spans of the tagged types whose tokens' mean marginal probability is at least ``min_confidence``."""
         tokens = tokenize(text)
         if not tokens:
             return []

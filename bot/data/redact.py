@@ -1728,8 +1728,8 @@ class RedactionConfig:
         pseudonymize_ids: replace conversation ids (which can be phone numbers on SMS/WhatsApp)
             by a salted hash.
         id_salt: salt of that hash; set a secret one so ids cannot be reversed by guessing.
-        tagger: also run the learned name and address tagger (:mod:`bot.data.pii_tagger`) and
-            keep its PERSON and ADDRESS spans where no rule detection overlaps them.
+        tagger: also run the learned tagger (:mod:`bot.data.pii_tagger`) and keep its names,
+            addresses and identifiers where no rule detection overlaps them.
         tagger_confidence: the least mean marginal probability of a tagged span's tokens.
     """
 
@@ -1740,7 +1740,7 @@ class RedactionConfig:
     pseudonymize_ids: bool = True
     id_salt: str = ""
     tagger: bool = True
-    tagger_confidence: float = 0.6
+    tagger_confidence: float = 0.7
 
     @classmethod
     def from_dict(cls, values: Dict[str, Any], where: str = "redaction") -> "RedactionConfig":
@@ -1865,7 +1865,7 @@ class Redactor:
         return self._resolve(text, chosen + _repeats(text, chosen)) if chosen else chosen
 
     def _tagged(self, text: str, rules: List[Detection]) -> List[Detection]:
-        """The tagger's names and addresses, weaker than every rule.
+        """The tagger's names, addresses and identifiers, weaker than every rule.
 
         A tagged span that overlaps only rule detections of its own type and reaches further
         replaces them (the rules found "Plot 14, Admiralty Way", the tagger the whole
@@ -1882,7 +1882,7 @@ class Redactor:
                 if end - start <= max(d.length for d in overlapping):
                     continue
             value = text[start:end]
-            key = _address_key(value) if kind == "ADDRESS" else _fold_key(value)
+            key = {"ADDRESS": _address_key, "PERSON": _fold_key, "ORDER_ID": _order_key}.get(kind, str.lower)(value)
             found.append(Detection(start, end, kind, key, strong=bool(overlapping),
                                    recogniser="tagger"))
         return found

@@ -35,7 +35,7 @@ def test_tokens_keep_offsets_and_split_cjk_by_character() -> None:
 
 def test_tags_become_spans_of_the_tagged_types_only() -> None:
     tokens = tokenize("Hi Ann Lee at 5 Elm St order 12")
-    tags = ["O", "B-PERSON", "I-PERSON", "O", "B-ADDRESS", "I-ADDRESS", "I-ADDRESS", "O", "B-ORDER_ID"]
+    tags = ["O", "B-PERSON", "I-PERSON", "O", "B-ADDRESS", "I-ADDRESS", "I-ADDRESS", "O", "B-EMAIL"]
     assert spans_from_tags(tokens, tags) == [(3, 10, "PERSON"), (14, 22, "ADDRESS")]
     # an I- after another type starts a new span; two B- in a row are two spans
     tags = ["O", "B-PERSON", "I-ADDRESS", "O", "B-PERSON", "B-PERSON", "O", "O", "O"]
