@@ -103,6 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "blind6 is the one no recogniser or tagger was fitted to")
     p.add_argument("--no-tagger", action="store_true", help="the rule recognisers alone, without the learned tagger")
     p.add_argument("--show-errors", action="store_true", help="print missed and false detections (test data only)")
+    p.add_argument("--out", type=Path, help="also write the scores as JSON to this file (with the groups and the command)")
 
     p = sub.add_parser("train-redaction-tagger",
                        help="retrain the learned name and address tagger (bot/data/pii_tagger.crfsuite)")
@@ -332,6 +333,16 @@ def _eval(args: argparse.Namespace) -> int:
     result = evaluate(Redactor(RedactionConfig(tagger=not args.no_tagger)), rows)
     errors = result.pop("_errors")
     print(json.dumps(result, indent=2))
+    if args.out:
+        record = {"file": str(args.file), "groups": args.group or "all", "sentences": len(rows),
+                  "tagger": not args.no_tagger, "command": " ".join(["python -m bot data eval-redaction", str(args.file),
+                                        *(f"--group {g}" for g in args.group or ()),
+                                        *(["--no-tagger"] if args.no_tagger else [])]),
+                  "scores": result}
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        staging = args.out.with_suffix(args.out.suffix + ".tmp")
+        staging.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        staging.replace(args.out)
     if args.show_errors:
         for error in errors:
             print(json.dumps(error), file=sys.stderr)

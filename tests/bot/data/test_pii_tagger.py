@@ -121,3 +121,15 @@ def test_the_cli_trains_without_the_excluded_groups(tmp_path: Path) -> None:
     failed = subprocess.run([sys.executable, "-m", "bot", "data", "train-redaction-tagger", str(empty), "--out",
                              str(tmp_path / "x.crfsuite")], cwd=ROOT, capture_output=True, text=True)
     assert failed.returncode != 0 and "no labelled sentences" in failed.stderr
+
+
+def test_eval_redaction_writes_its_scores_and_refuses_an_empty_group(tmp_path: Path) -> None:
+    from bot.cli import main
+
+    out = tmp_path / "scores.json"
+    assert main(["data", "eval-redaction", "--group", "heldout", "--no-tagger", "--out", str(out)]) == 0
+    record = json.loads(out.read_text())
+    assert record["groups"] == ["heldout"] and record["tagger"] is False and record["sentences"] == 67
+    assert record["command"].endswith("--group heldout --no-tagger")
+    assert record["scores"]["EMAIL"]["gold"] == 2 and 0 <= record["scores"]["PERSON"]["recall"] <= 1
+    assert main(["data", "eval-redaction", "--group", "no-such-group"]) != 0
