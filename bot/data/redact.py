@@ -232,21 +232,36 @@ def find_cards(text: str) -> List[Detection]:
     """Payment card numbers: 13-19 digits passing Luhn, not a tracking number."""
     found = []
     for match in _CARD_RE.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if not 13 <= len(digits) <= 19 or not luhn_valid(digits) or len(set(digits)) == 1:
-            continue
         if _TRACKING_CONTEXT_RE.search(text[max(0, match.start() - 30): match.start()]):
             continue
-        found.append(Detection(match.start(), match.end(), "CARD_NUMBER", digits, True, "card"))
+        # the run may have taken a group that follows the number ("5320619587413971 09/26"): drop
+        # trailing groups until the digits pass
+        raw = match.group()
+        while raw:
+            digits = re.sub(r"\D", "", raw)
+            if 13 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 1 and digits[0] != "0":
+                found.append(Detection(match.start(), match.start() + len(raw), "CARD_NUMBER", digits, True, "card"))
+                break
+            cut = max(raw.rfind(" "), raw.rfind("-"))
+            if cut <= 0 or len(re.sub(r"\D", "", raw[:cut])) < 13:
+                break
+            raw = raw[:cut].rstrip(" -")
     return found
 
 
 _IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
-    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26,
-    "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28,
-    "PT": 25, "RO": 24, "SA": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29,
+    "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24,
+    "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+    "YE": 30,
 }
+"""IBAN length per country (the SWIFT IBAN registry). A string of another country code is no IBAN:
+trying every length of "FX82 and updates will be sent" found one that passed mod 97 by chance."""
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}", re.I)
 
 
@@ -264,7 +279,10 @@ def find_ibans(text: str) -> List[Detection]:
     for match in _IBAN_RE.finditer(text):
         raw = match.group()
         compact = raw.replace(" ", "").upper()
-        lengths = [_IBAN_LENGTHS[compact[:2]]] if compact[:2] in _IBAN_LENGTHS else list(range(len(compact), 14, -1))
+        if compact[:2] not in _IBAN_LENGTHS:
+            continue
+        # the registry's length first; then the whole run, for a mistyped length that still passes mod 97
+        lengths = [_IBAN_LENGTHS[compact[:2]], len(compact)]
         for length in lengths:
             candidate = compact[:length]
             if len(candidate) == length and iban_valid(candidate):
@@ -393,8 +411,18 @@ def find_phones(text: str, region: str = "US", national_regions: Sequence[str] =
             found.append(Detection(start, end, "PHONE", key, True, "phone-grouped"))
     # a North American toll-free number ("1-800-427-6723") is a business line, not a person's; other
     # countries' toll-free prefixes are too easily another country's mobile ("0803 412 7765" is Nigerian)
-    return [d for d in found if not (d.key.startswith("+1") and phonenumbers.number_type(phonenumbers.parse(d.key))
-                                     == phonenumbers.PhoneNumberType.TOLL_FREE)]
+    return [d for d in found if not _business_line(text[d.start:d.end], d.key)]
+
+
+def _business_line(raw: str, key: str) -> bool:
+    """A toll-free number: North American ("1-800-427-6723") or written with a freephone prefix
+    ("0800 048 7720", "1800 555 014"). Other countries' toll-free ranges stay personal, since
+    "0803 412 7765" is a Nigerian mobile that also parses as a British toll-free number."""
+    import phonenumbers
+
+    if phonenumbers.number_type(phonenumbers.parse(key)) != phonenumbers.PhoneNumberType.TOLL_FREE:
+        return False
+    return key.startswith("+1") or re.sub(r"\D", "", raw).startswith(("0800", "0808", "1800"))
 
 
 def _glued(char: str) -> bool:

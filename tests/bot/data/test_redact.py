@@ -41,7 +41,7 @@ def test_eval_set_is_big_enough_and_covers_every_type() -> None:
             assert row["text"][span["start"]:span["end"]] == span["text"]
 
 
-@pytest.mark.parametrize("group", [None, "dev", "heldout", "heldout2", "blind1", "blind2", "blind3"])
+@pytest.mark.parametrize("group", [None, "dev", "heldout", "heldout2", "blind1", "blind2", "blind3", "blind6", "blind9"])
 def test_precision_and_recall_meet_the_goals(redactor: Redactor, group: str | None) -> None:
     _assert_recall_and_precision(redactor, group, RECALL_GOALS)
 
@@ -65,10 +65,10 @@ BLIND4_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "A
 # blind6 and blind9: never used to tune the rules nor to train the tagger (pii_tagger.HELD_OUT_GROUPS).
 # Their numbers with the tagger (docs/data-pipeline.md) are the floors: unseen data must not get worse.
 UNSEEN_FLOORS = {
-    "blind6": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 0.95, "ADDRESS": 0.91, "PERSON": 0.90,
-               "ORDER_ID": 0.84, "ACCOUNT_ID": 0.80},
-    "blind9": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 0.96, "IBAN": 0.95, "ADDRESS": 0.91, "PERSON": 0.88,
-               "ORDER_ID": 0.92, "ACCOUNT_ID": 0.71},
+    "blind6": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.93, "PERSON": 0.92,
+               "ORDER_ID": 0.88, "ACCOUNT_ID": 0.83},
+    "blind9": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.92, "PERSON": 0.90,
+               "ORDER_ID": 0.94, "ACCOUNT_ID": 0.85},
 }
 
 
@@ -356,3 +356,23 @@ def test_north_american_toll_free_numbers_are_business_lines() -> None:
     text = "my line is 0803 412 7765"  # a Nigerian mobile; 0803 is no toll-free prefix in North America
     assert [text[d.start:d.end] for d in find_phones(text)] == ["0803 412 7765"]
     assert [d.key for d in find_phones("call me on (312) 448-9067")] == ["+13124489067"]
+
+
+def test_iban_country_registry_and_mistyped_lengths() -> None:
+    # a real country code with a length off the registry that still passes mod 97 is redacted
+    assert [d.key for d in find_ibans("حسابي SA63 9756 5509 4889 8049 85 باسم")] == ["SA63975655094889804985"]
+    assert find_ibans("rimborso su IT27 X588 3555 0650 0007 3276 07, intestato")
+    # no IBAN country: an Eircode followed by words never becomes one, whatever the length tried
+    assert find_ibans("delivered to 7 Harcourt Terrace, Dublin 2, D02 FX82 and updates will be sent") == []
+    assert find_ibans("London SW11 5QW and your courier will text you") == []
+
+
+def test_a_card_number_followed_by_its_expiry_and_account_numbers_starting_with_zero() -> None:
+    assert [d.key for d in find_cards("charge this card pls: 5320619587413971 09/26, cvv")] == ["5320619587413971"]
+    assert [d.key for d in find_cards("card 4111 1111 1111 1111 12 26")] == ["4111111111111111"]
+    assert find_cards("Vietcombank STK 0071001234567") == []  # no card number starts with 0
+
+
+def test_freephone_numbers_are_business_lines_but_lookalike_mobiles_are_not() -> None:
+    assert find_phones("Our UK hotline is 0800 048 7723, free from landlines") == []
+    assert [d.start for d in find_phones("my line is 0803 412 7765")] == [11]
