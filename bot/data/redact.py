@@ -420,7 +420,10 @@ def _business_line(raw: str, key: str) -> bool:
     "0803 412 7765" is a Nigerian mobile that also parses as a British toll-free number."""
     import phonenumbers
 
-    if phonenumbers.number_type(phonenumbers.parse(key)) != phonenumbers.PhoneNumberType.TOLL_FREE:
+    try:
+        if phonenumbers.number_type(phonenumbers.parse(key)) != phonenumbers.PhoneNumberType.TOLL_FREE:
+            return False
+    except phonenumbers.NumberParseException:
         return False
     return key.startswith("+1") or re.sub(r"\D", "", raw).startswith(("0800", "0808", "1800"))
 
@@ -1911,8 +1914,7 @@ class Redactor:
                     continue
             value = text[start:end]
             key = {"ADDRESS": _address_key, "PERSON": _fold_key, "ORDER_ID": _order_key}.get(kind, str.lower)(value)
-            found.append(Detection(start, end, kind, key, strong=bool(overlapping),
-                                   recogniser="tagger"))
+            found.append(Detection(start, end, kind, key, strong=bool(overlapping), recogniser="tagger"))
         return found
 
     def _resolve(self, text: str, candidates: Iterable[Detection]) -> List[Detection]:
@@ -2047,7 +2049,8 @@ def _trim_tagged(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
         if titled:
             words.pop(0)
         value = " ".join(w.group() for w in words).lower()
-        if (not words or value in _PLACES or any(w.group().lower() in _PLACES and len(w.group()) > 3 for w in words[-1:])
+        last = words[-1].group() if words else ""
+        if (not words or value in _PLACES or (len(last) > 3 and last.lower() in _PLACES)
                 or _is_brand(text, start + words[0].start(), start + words[-1].end())
                 or (titled and len(words) == 1 and _name_score(_fold_key(words[0].group())) is None)):
             return start, start
