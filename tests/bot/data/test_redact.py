@@ -68,10 +68,10 @@ BLIND4_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "A
 UNSEEN_FLOORS = {
     "blind6": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.94, "PERSON": 0.93,
                "ORDER_ID": 0.95, "ACCOUNT_ID": 0.83},
-    "blind9": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.92, "PERSON": 0.92,
-               "ORDER_ID": 0.94, "ACCOUNT_ID": 0.85},
-    "blind18": {"EMAIL": 1.0, "PHONE": 0.98, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.98, "PERSON": 0.98,
-                "ORDER_ID": 1.0, "ACCOUNT_ID": 0.77},
+    "blind9": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.93, "PERSON": 0.94,
+               "ORDER_ID": 0.92, "ACCOUNT_ID": 0.89},
+    "blind18": {"EMAIL": 1.0, "PHONE": 0.98, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.99, "PERSON": 0.99,
+                "ORDER_ID": 1.0, "ACCOUNT_ID": 0.74},
 }
 
 
@@ -189,7 +189,6 @@ def test_person_names_from_many_countries_with_the_context_they_need(redactor: R
 
 @pytest.mark.parametrize("text", [
     "Hope you're well",
-    "Oliver is a nice name for a coat",        # "Oliver" alone, no cue
     "It's Dr. Martens style boots I'm after",
     "We spent Christmas in Santa Monica",
     "My sister lives in Ho Chi Minh City",
@@ -202,6 +201,15 @@ def test_person_names_from_many_countries_with_the_context_they_need(redactor: R
 ])
 def test_words_places_and_brands_are_not_names(redactor: Redactor, text: str) -> None:
     assert surfaces(text, "PERSON", redactor) == []
+
+
+def test_a_name_mentioned_as_a_word_is_left_by_the_rules_and_taken_by_the_tagger(redactor: Redactor) -> None:
+    # "Oliver" alone, no cue: the rules leave it; the tagger (trained on chat where a bare first name
+    # is nearly always a person) redacts it. Over-redacting a mention is the safe error; see
+    # docs/data-pipeline.md for the precision this costs on the blind sets.
+    text = "Oliver is a nice name for a coat"
+    assert surfaces(text, "PERSON", Redactor(RedactionConfig(tagger=False))) == []
+    assert surfaces(text, "PERSON", redactor) == ["Oliver"]
 
 
 def test_international_name_list_is_folded_and_knows_word_frequencies() -> None:
