@@ -185,6 +185,12 @@ def block_weight(name: str) -> float:
     return float(name.split("*")[1]) if "*" in name else 1.0
 
 
+def _fold_split(fold: Sequence[int], n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(training indices, test indices) of one cross-validation fold over ``n`` examples."""
+    test_idx = np.asarray(sorted(fold))
+    return np.setdiff1d(np.arange(n), test_idx), test_idx
+
+
 def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
 
@@ -280,8 +286,7 @@ def run_candidate(candidate: Candidate, folds_to_run: int, near_oos: int, data: 
     per_fold = []
     confidences, correct, decided, truth = [], [], [], []
     for number, fold in enumerate(data["folds"][:folds_to_run], start=1):
-        test_idx = np.asarray(sorted(fold))
-        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        train_idx, test_idx = _fold_split(fold, len(labels))
         result = evaluate_fold(candidate, dense, data["cv_texts"], data["tokens"], labels, train_idx, test_idx,
                                oos_dense, data["oos_cv_texts"], data["oos_tokens"])
         confidences.append(result.pop("confidences"))
@@ -412,8 +417,7 @@ def screen_candidate(candidate: Candidate, data: dict) -> dict:
         oos_dense = np.hstack([b[len(labels):] for b in blocks])
     accuracies = []
     for fold in data["folds"]:
-        test_idx = np.asarray(sorted(fold))
-        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        train_idx, test_idx = _fold_split(fold, len(labels))
         result = evaluate_fold(candidate, dense, data["cv_texts"], data["tokens"], labels, train_idx, test_idx,
                                oos_dense, data["oos_cv_texts"], data["oos_tokens"])
         accuracies.append(result["accuracy_without_fallback"])
@@ -433,8 +437,7 @@ def knn_blend(data: dict, alphas: Sequence[float] = (0.0, 0.25, 0.5, 1.0, 2.0), 
     candidate = Candidate("knn", encoders=(MPNET + ":L8+L12",), model=fast)
     scores: Dict[str, List[float]] = defaultdict(list)
     for fold in data["folds"]:
-        test_idx = np.asarray(sorted(fold))
-        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        train_idx, test_idx = _fold_split(fold, len(labels))
         train_sparse, (test_sparse,) = sparse_blocks(
             candidate, [data["cv_texts"][i] for i in train_idx], [[data["cv_texts"][i] for i in test_idx]]
         )
@@ -481,11 +484,10 @@ def learning_curve(data: dict, fractions: Sequence[float] = (0.5, 0.625, 0.75, 1
     for fraction in fractions:
         accuracies, sizes = [], []
         for fold in data["folds"]:
-            test_idx = np.asarray(sorted(fold))
-            train_all = np.setdiff1d(np.arange(len(labels)), test_idx)
+            train_all, test_idx = _fold_split(fold, len(labels))
             kept: List[int] = []
             for label in sorted(set(labels[train_all])):
-                members = [int(i) for i in train_all if labels[i] == label]
+                members = [int(i) for i in train_all[labels[train_all] == label]]
                 rng.shuffle(members)
                 kept.extend(members[: max(1, round(len(members) * fraction))])
             train_idx = np.asarray(sorted(kept))
@@ -498,8 +500,7 @@ def learning_curve(data: dict, fractions: Sequence[float] = (0.5, 0.625, 0.75, 1
     ten = stratified_folds(list(labels), 10, 0)
     accuracies = []
     for fold in ten:
-        test_idx = np.asarray(sorted(fold))
-        train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+        train_idx, test_idx = _fold_split(fold, len(labels))
         accuracies.append(_fold_accuracy(product, dense, data, train_idx, test_idx))
     rows["10-fold"] = {"n_train": len(labels) - round(len(labels) / 10),
                        "accuracy_without_fallback": round(statistics.mean(accuracies), 4),
@@ -509,8 +510,7 @@ def learning_curve(data: dict, fractions: Sequence[float] = (0.5, 0.625, 0.75, 1
         for name, folds in (("5-fold", data["folds"]), ("10-fold", ten)):
             scores = []
             for fold in folds:
-                test_idx = np.asarray(sorted(fold))
-                train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+                train_idx, test_idx = _fold_split(fold, len(labels))
                 lr = LogisticRegression(C=C, max_iter=3000).fit(minilm[train_idx], labels[train_idx])
                 scores.append(float(np.mean(lr.predict(minilm[test_idx]) == labels[test_idx])))
             anchor[f"C={C:g} {name}"] = round(statistics.mean(scores), 4)
