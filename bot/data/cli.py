@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``data`` sub-commands to ``parser``."""
+    from bot.data.pii_tagger import HELD_OUT_GROUPS
+
     sub = parser.add_subparsers(dest="data_command", metavar="STEP")
     sub.required = True
 
@@ -99,19 +101,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="labelled sentences, one JSON object per line: text, spans, group "
                         "(default: %(default)s)")
     p.add_argument("--group", action="append",
-                   help="only this group of the file (repeatable): dev, heldout, heldout2, blind1 ... blind6; "
-                        "blind6 is the one no recogniser or tagger was fitted to")
+                   help="only this group of the file (repeatable): dev, heldout, heldout2, blind1 ... blind21; "
+                        f"{', '.join(HELD_OUT_GROUPS)}: no recogniser was tuned on them and the tagger never saw them")
     p.add_argument("--no-tagger", action="store_true", help="the rule recognisers alone, without the learned tagger")
     p.add_argument("--show-errors", action="store_true", help="print missed and false detections (test data only)")
     p.add_argument("--out", type=Path, help="also write the scores as JSON to this file (with the groups and the command)")
 
     p = sub.add_parser("train-redaction-tagger",
-                       help="retrain the learned name and address tagger (bot/data/pii_tagger.crfsuite)")
+                       help="retrain the learned name, address and id tagger (bot/data/pii_tagger.crfsuite)")
     p.add_argument("file", nargs="?", type=Path, default=Path("tests/bot/data/fixtures/pii_eval.jsonl"),
                    help="labelled sentences, as for eval-redaction (default: %(default)s)")
     p.add_argument("--out", type=Path, help="model file to write (default: the shipped bot/data/pii_tagger.crfsuite)")
     p.add_argument("--exclude-group", action="append",
-                   help="groups never trained on (repeatable; default: blind6, kept for an honest measurement)")
+                   help="groups never trained on (repeatable; default: "
+                        f"{', '.join(HELD_OUT_GROUPS)}, kept for an honest measurement)")
 
 
 def _formats() -> List[str]:
@@ -323,9 +326,8 @@ def _train_tagger(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     from bot.data.pii_eval import evaluate, load_eval
-    from bot.data.redact import Redactor
-
-    from bot.data.redact import RedactionConfig
+    from bot.data.redact import RedactionConfig, Redactor
+    from bot.data.storage import write_json
 
     rows = load_eval(args.file, args.group)
     if not rows:
@@ -334,15 +336,10 @@ def _eval(args: argparse.Namespace) -> int:
     errors = result.pop("_errors")
     print(json.dumps(result, indent=2))
     if args.out:
-        record = {"file": str(args.file), "groups": args.group or "all", "sentences": len(rows),
-                  "tagger": not args.no_tagger, "command": " ".join(["python -m bot data eval-redaction", str(args.file),
-                                        *(f"--group {g}" for g in args.group or ()),
-                                        *(["--no-tagger"] if args.no_tagger else [])]),
-                  "scores": result}
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        staging = args.out.with_suffix(args.out.suffix + ".tmp")
-        staging.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        staging.replace(args.out)
+        command = ["python -m bot data eval-redaction", str(args.file), *(f"--group {g}" for g in args.group or ()),
+                   *(["--no-tagger"] if args.no_tagger else [])]
+        write_json(args.out, {"file": str(args.file), "groups": args.group or "all", "sentences": len(rows),
+                              "tagger": not args.no_tagger, "command": " ".join(command), "scores": result})
     if args.show_errors:
         for error in errors:
             print(json.dumps(error), file=sys.stderr)
