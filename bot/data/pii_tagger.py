@@ -154,25 +154,30 @@ def _tags_of(tokens: Sequence[Token], spans: Iterable[Tuple[int, int, str]], out
     return tags
 
 
-def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> List[Tuple[int, int, str]]:
-    """(start, end, type) of each B/I run of the tagged types."""
-    spans: List[Tuple[int, int, str]] = []
+def _runs(tags: Sequence[str]) -> List[Tuple[int, int, str]]:
+    """(first token, last token, type) of each B/I run of the tagged types."""
+    runs: List[Tuple[int, int, str]] = []
     current: Optional[List] = None
-    for (start, end, _), tag in zip(tokens, tags):
+    for index, tag in enumerate(tags):
         kind = tag[2:] if tag != "O" else None
         if kind and (tag.startswith("B-") or current is None or current[2] != kind):
             if current:
-                spans.append(tuple(current))
-            current = [start, end, kind]
+                runs.append(tuple(current))
+            current = [index, index, kind]
         elif kind:
-            current[1] = end
+            current[1] = index
         else:
             if current:
-                spans.append(tuple(current))
+                runs.append(tuple(current))
             current = None
     if current:
-        spans.append(tuple(current))
-    return [s for s in spans if s[2] in TAGGED_TYPES]
+        runs.append(tuple(current))
+    return [r for r in runs if r[2] in TAGGED_TYPES]
+
+
+def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> List[Tuple[int, int, str]]:
+    """(start, end, type) of each B/I run of the tagged types."""
+    return [(tokens[first][0], tokens[last][1], kind) for first, last, kind in _runs(tags)]
 
 
 def training_rows(rows: Iterable[dict]) -> Iterable[Tuple[List[List[str]], List[str]]]:
@@ -223,11 +228,10 @@ class PiiTagger:
             return []
         tags = self._tagger.tag(sentence_features(text, tokens))
         kept = []
-        for start, end, kind in spans_from_tags(tokens, tags):
-            inside = [i for i, t in enumerate(tokens) if start <= t[0] and t[1] <= end]
-            confidence = sum(self._tagger.marginal(tags[i], i) for i in inside) / len(inside)
+        for first, last, kind in _runs(tags):
+            confidence = sum(self._tagger.marginal(tags[i], i) for i in range(first, last + 1)) / (last - first + 1)
             if confidence >= min_confidence:
-                kept.append((start, end, kind))
+                kept.append((tokens[first][0], tokens[last][1], kind))
         return kept
 
 

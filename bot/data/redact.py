@@ -183,6 +183,7 @@ def _words_re(words: Iterable[str], capitalised_only: bool = False, lower_too: I
 _WORD_NOT_CJK = r"(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])\w)"
 """A word character other than Han, kana and Hangul: those scripts write no space before or after a
 number or an e-mail address ("電話番号は090-1234-5678です"), so they do not glue a value to a word."""
+_WORD_NOT_CJK_RE = re.compile(_WORD_NOT_CJK)
 _EMAIL_RE = re.compile(
     rf"(?<![.+-])(?<!{_WORD_NOT_CJK})[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+!#$&'*/=?^`{{|}}~-]*[A-Za-z0-9_%+-])?"
     rf"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}(?!{_WORD_NOT_CJK})")
@@ -430,7 +431,7 @@ def _business_line(raw: str, key: str) -> bool:
 
 def _glued(char: str) -> bool:
     """True when ``char`` next to a digit run makes it part of a longer token (not Han, kana or Hangul)."""
-    return char.isalnum() and re.match(_WORD_NOT_CJK, char) is not None
+    return char.isalnum() and _WORD_NOT_CJK_RE.match(char) is not None
 
 
 def _parse_national(raw: str, regions: Sequence[str]):
@@ -1913,7 +1914,7 @@ class Redactor:
                 if end - start <= max(d.length for d in overlapping):
                     continue
             value = text[start:end]
-            key = {"ADDRESS": _address_key, "PERSON": _fold_key, "ORDER_ID": _order_key}.get(kind, str.lower)(value)
+            key = _TAGGED_KEYS.get(kind, str.lower)(value)
             found.append(Detection(start, end, kind, key, strong=bool(overlapping), recogniser="tagger"))
         return found
 
@@ -2029,6 +2030,8 @@ class Redactor:
 _BOX_BEFORE_RE = re.compile(r"(?:box|bag|postfach|apartado|postal|postale|casilla)\s*\.?\s*\Z", re.I)
 
 
+_TAGGED_KEYS: Dict[str, Callable[[str], str]] = {"ADDRESS": _address_key, "PERSON": _fold_key, "ORDER_ID": _order_key}
+"""How a tagged value is normalised, as the rules normalise that type (account ids: lower case)."""
 _TAIL_WORDS = frozenset(w.lower() for w in (*lex.THANKS, *lex.SIGN_OFFS, *lex.GREETINGS, *lex.ADDRESS_STOPWORDS))
 _PLACES = lex.CITIES | lex.REGIONS | lex.COUNTRIES
 _HONORIFIC_WORDS = frozenset(h.lower().rstrip(".") for h in lex.HONORIFICS)
