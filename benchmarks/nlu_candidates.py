@@ -30,6 +30,7 @@ is then checked through Rasa with ``benchmarks/nlu_banking77.py``. Results go to
     PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py screen   # the sweep
     PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py knn      # nearest-neighbour blend
     PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py curve    # learning curve, MiniLM-LR anchor
+    PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py beyond-linear  # fine-tuned MiniLM, MLP
 
 ``curve`` estimates what the folds cannot show directly: accuracy when training on all 10,003
 messages, as the official test split is scored. It trains the product features (accuracy
@@ -428,21 +429,34 @@ def screen_candidate(candidate: Candidate, data: dict) -> dict:
     }
 
 
+def _product_scores(dense: np.ndarray, data: dict, train_idx: np.ndarray, test_idx: np.ndarray
+                    ) -> Tuple[DenseSparseModel, sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Fit the product features' SVM (one fit, no calibration) on ``train_idx``.
+
+    Returns the model, the train and test feature matrices and the test SVM scores.
+    """
+    fast = replace(ModelConfig(), calibration_folds=0, novelty_quantile=0.0, oov_damping=0.0)
+    candidate = Candidate("product", encoders=(MPNET + ":L8+L12",), model=fast)
+    labels = data["labels"]
+    train_sparse, (test_sparse,) = sparse_blocks(
+        candidate, [data["cv_texts"][i] for i in train_idx], [[data["cv_texts"][i] for i in test_idx]]
+    )
+    model = DenseSparseModel(config=replace(fast)).fit(dense[train_idx], train_sparse, labels[train_idx], None)
+    train_X = model._features(dense[train_idx], train_sparse)
+    test_X = model._features(dense[test_idx], test_sparse)
+    scores = np.asarray(test_X @ model.coef.T.astype(np.float64)) + model.intercept
+    return model, train_X, test_X, scores
+
+
 def knn_blend(data: dict, alphas: Sequence[float] = (0.0, 0.25, 0.5, 1.0, 2.0), ks: Sequence[int] = (1, 3)) -> dict:
     """Test-time trick: add ``alpha`` x (mean cosine of the ``k`` nearest training examples of each
     intent) to the SVM scores; accuracy before the fallback, MPNet layers 8+12, C=1, 5 folds."""
-    fast = replace(ModelConfig(), calibration_folds=0, novelty_quantile=0.0, oov_damping=0.0)
     dense = feature(data["embeddings"][MPNET], "L8+L12")
     labels = data["labels"]
-    candidate = Candidate("knn", encoders=(MPNET + ":L8+L12",), model=fast)
     scores: Dict[str, List[float]] = defaultdict(list)
     for fold in data["folds"]:
         train_idx, test_idx = _fold_split(fold, len(labels))
-        train_sparse, (test_sparse,) = sparse_blocks(
-            candidate, [data["cv_texts"][i] for i in train_idx], [[data["cv_texts"][i] for i in test_idx]]
-        )
-        model = DenseSparseModel(config=replace(fast)).fit(dense[train_idx], train_sparse, labels[train_idx], None)
-        svm = np.asarray(model._features(dense[test_idx], test_sparse) @ model.coef.T.astype(np.float64)) + model.intercept
+        model, _, _, svm = _product_scores(dense, data, train_idx, test_idx)
         similarity = dense[test_idx] @ dense[train_idx].T
         owner = np.searchsorted(model.classes, labels[train_idx])
         for k in ks:
@@ -454,6 +468,160 @@ def knn_blend(data: dict, alphas: Sequence[float] = (0.0, 0.25, 0.5, 1.0, 2.0), 
                 scores[f"alpha={alpha},k={k}"].append(float(np.mean(predicted == labels[test_idx])))
     return {name: {"accuracy_without_fallback": round(statistics.mean(v), 4), "per_fold": [round(x, 4) for x in v]}
             for name, v in scores.items()}
+
+
+def _finetune_minilm(texts: Sequence[str], y: np.ndarray, train_idx: np.ndarray, n_classes: int,
+                     epochs: int) -> Tuple[np.ndarray, np.ndarray, float]:
+    """Fine-tune all-MiniLM-L6-v2 end to end with a cosine-softmax head on ``train_idx``.
+
+    Recipe: mean pooling, L2-normalised embedding and class weights, scale 20, cross-entropy with
+    label smoothing 0.1, AdamW (encoder 1e-4, head 2e-3, weight decay 0.01), 6% warm-up then
+    linear decay, batches of 32 grouped by length, at most 64 tokens. Returns the fine-tuned
+    embeddings of every text, the head's logits for every text and the training seconds.
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    torch.manual_seed(0)
+    folder = _minilm_path()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    encoder = AutoModel.from_pretrained(folder)
+    head = torch.nn.Linear(encoder.config.hidden_size, n_classes, bias=False)
+    optimizer = torch.optim.AdamW([{"params": encoder.parameters(), "lr": 1e-4},
+                                   {"params": head.parameters(), "lr": 2e-3}], weight_decay=0.01)
+    batch_size, scale = 32, 20.0
+    total = int(np.ceil(len(train_idx) / batch_size)) * epochs
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / (0.06 * total)) * max(0.0, (total - step) / total))
+
+    def pooled(indices: Sequence[int]) -> "torch.Tensor":
+        inputs = tokenizer([texts[i] for i in indices], padding=True, truncation=True, max_length=64,
+                           return_tensors="pt")
+        mask = inputs["attention_mask"].unsqueeze(-1).float()
+        return (encoder(**inputs).last_hidden_state * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    def logits(embeddings: "torch.Tensor") -> "torch.Tensor":
+        unit = torch.nn.functional.normalize
+        return scale * unit(embeddings, dim=-1) @ unit(head.weight, dim=-1).T
+
+    rng = np.random.default_rng(0)
+    started = time.monotonic()
+    encoder.train()
+    for epoch in range(epochs):
+        order = rng.permutation(train_idx)
+        batches = []
+        for start in range(0, len(order), batch_size * 50):  # similar lengths within a batch, random otherwise
+            chunk = sorted(order[start : start + batch_size * 50], key=lambda i: len(texts[i]))
+            batches += [chunk[b : b + batch_size] for b in range(0, len(chunk), batch_size)]
+        rng.shuffle(batches)
+        for batch in batches:
+            loss = torch.nn.functional.cross_entropy(logits(pooled(batch)), torch.as_tensor(y[batch]),
+                                                     label_smoothing=0.1)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(list(encoder.parameters()) + list(head.parameters()), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+        logger.info("fine-tune epoch %d/%d, last loss %.3f, %.0f s", epoch + 1, epochs, loss.item(),
+                    time.monotonic() - started)
+    seconds = time.monotonic() - started
+    encoder.eval()
+    embeddings = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    by_length = np.argsort([len(t) for t in texts], kind="stable")
+    with torch.inference_mode():
+        for start in range(0, len(texts), 128):
+            batch = by_length[start : start + 128]
+            embeddings[batch] = pooled(batch).numpy()
+        all_logits = logits(torch.from_numpy(embeddings)).numpy()
+    return embeddings, all_logits, seconds
+
+
+def _sparse_tensor(matrix: sp.spmatrix) -> "torch.Tensor":
+    import torch
+
+    coo = matrix.tocoo()
+    return torch.sparse_coo_tensor(np.vstack([coo.row, coo.col]), coo.data.astype(np.float32), coo.shape).coalesce()
+
+
+def _mlp_accuracies(train_X: sp.csr_matrix, train_y: np.ndarray, test_X: sp.csr_matrix, test_y: np.ndarray,
+                    n_classes: int, hidden: int, epochs: int, report_every: int) -> Dict[str, float]:
+    """A softmax classifier (``hidden`` 0) or a one-hidden-layer MLP (ReLU, dropout 0.5) on the product
+    features; AdamW 1e-3, weight decay 1e-4, label smoothing 0.1, batches of 64. Test accuracy every
+    ``report_every`` epochs."""
+    import torch
+
+    torch.manual_seed(0)
+    first = torch.nn.Linear(train_X.shape[1], hidden or n_classes)
+    rest = (torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Dropout(0.5), torch.nn.Linear(hidden, n_classes))
+            if hidden else torch.nn.Identity())
+    optimizer = torch.optim.AdamW(list(first.parameters()) + list(rest.parameters()), lr=1e-3, weight_decay=1e-4)
+    targets = torch.as_tensor(train_y)
+    test_inputs = _sparse_tensor(test_X)
+    accuracies: Dict[str, float] = {}
+    for epoch in range(1, epochs + 1):
+        first.train()
+        rest.train()
+        order = np.random.default_rng(epoch).permutation(train_X.shape[0])
+        for start in range(0, len(order), 64):
+            batch = order[start : start + 64]
+            output = rest(torch.sparse.mm(_sparse_tensor(train_X[batch]), first.weight.T) + first.bias)
+            loss = torch.nn.functional.cross_entropy(output, targets[batch], label_smoothing=0.1)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if epoch % report_every == 0:
+            first.eval()
+            rest.eval()
+            with torch.no_grad():
+                output = rest(torch.sparse.mm(test_inputs, first.weight.T) + first.bias).numpy()
+            accuracies[f"epochs={epoch}"] = round(float(np.mean(output.argmax(axis=1) == test_y)), 4)
+            logger.info("hidden %d epoch %d: %s", hidden, epoch, accuracies[f"epochs={epoch}"])
+    return accuracies
+
+
+def beyond_linear(data: dict, texts: Sequence[str], folds_to_run: int, epochs: int, mlp_epochs: int) -> dict:
+    """Two ways past a linear model on frozen embeddings, against the product's SVM on the same fold.
+
+    ``finetuned_minilm``: all-MiniLM-L6-v2 fine-tuned end to end (the only encoder small enough to
+    fine-tune on 2 cores in the eval budget), alone, its embedding concatenated to the product's
+    features (the SVM then sees embeddings fitted to its own training labels), and its log-softmax
+    added to the SVM scores with weight ``alpha``. ``mlp``: softmax and one-hidden-layer MLP on the
+    product's features. Accuracy before the fallback.
+    """
+    labels = data["labels"]
+    classes = np.unique(labels)
+    y = np.searchsorted(classes, labels)
+    dense = feature(data["embeddings"][MPNET], "L8+L12")[: len(labels)]
+    folds = []
+    for number, fold in enumerate(data["folds"][:folds_to_run], start=1):
+        train_idx, test_idx = _fold_split(fold, len(labels))
+        truth = y[test_idx]
+        _, train_X, test_X, svm = _product_scores(dense, data, train_idx, test_idx)
+        row: Dict[str, object] = {"fold": number, "product_svm": round(float(np.mean(svm.argmax(1) == truth)), 4)}
+        tuned, logits, seconds = _finetune_minilm(texts, y, train_idx, len(classes), epochs)
+        tuned = _unit(tuned)
+        finetuned: Dict[str, float] = {"train_seconds": round(seconds), "alone": round(float(np.mean(
+            logits[test_idx].argmax(1) == truth)), 4)}
+        for weight in (0.5, 1.0):
+            both = np.hstack([dense, tuned * weight])
+            _, _, _, scores = _product_scores(both, data, train_idx, test_idx)
+            finetuned[f"concatenated, weight {weight:g}"] = round(float(np.mean(scores.argmax(1) == truth)), 4)
+        shifted = logits[test_idx] - logits[test_idx].max(axis=1, keepdims=True)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        for alpha in (0.02, 0.05, 0.1, 0.2, 0.3):
+            finetuned[f"svm + {alpha:g} x log-softmax"] = round(float(np.mean(
+                (svm + alpha * log_softmax).argmax(1) == truth)), 4)
+        row["finetuned_minilm"] = finetuned
+        row["mlp"] = {
+            "softmax": _mlp_accuracies(train_X, y[train_idx], test_X, truth, len(classes), 0, 30, 10),
+            "hidden 1024, dropout 0.5": _mlp_accuracies(train_X, y[train_idx], test_X, truth, len(classes), 1024,
+                                                        mlp_epochs, 5),
+        }
+        logger.info("beyond-linear %s", json.dumps(row))
+        folds.append(row)
+    return {"folds": folds, "note": "accuracy before the fallback; product_svm is the product's features and SVM "
+                                    "(one fit) on the same fold"}
 
 
 def _fold_accuracy(candidate: Candidate, features: np.ndarray, data: dict, train_idx: np.ndarray,
@@ -553,6 +721,12 @@ def main(argv: Sequence[str]) -> int:
     p_knn.add_argument("--out", type=Path, default=OUT)
     p_curve = sub.add_parser("curve", help="learning curve of the product features and the MiniLM-LR anchor")
     p_curve.add_argument("--out", type=Path, default=OUT)
+    p_beyond = sub.add_parser("beyond-linear", help="fine-tuned MiniLM and an MLP against the product's SVM "
+                              "(about 20 minutes a fold on 2 cores)")
+    p_beyond.add_argument("--folds", type=int, default=1, help="how many of the 5 folds to run (default 1)")
+    p_beyond.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs of MiniLM (default 3)")
+    p_beyond.add_argument("--mlp-epochs", type=int, default=10, help="training epochs of the MLP (default 10)")
+    p_beyond.add_argument("--out", type=Path, default=OUT)
     sub.add_parser("list", help="list the candidates")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -577,6 +751,14 @@ def main(argv: Sequence[str]) -> int:
         results = json.loads(args.out.read_text()) if args.out.is_file() else {}
         results["learning_curve"] = learning_curve(load_data([MINILM, MPNET]))
         logger.info("%s", json.dumps(results["learning_curve"]))
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
+    if args.command == "beyond-linear":
+        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        texts, _ = read_csv(TRAIN_CSV)
+        results["beyond_linear"] = beyond_linear(load_data([MPNET]), texts, args.folds, args.epochs, args.mlp_epochs)
+        results["beyond_linear"]["command"] = ("PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py "
+                                               + " ".join(argv))
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         return 0
     if args.command == "screen":
