@@ -29,7 +29,7 @@ from typing import Any, Dict, Iterable, List, Optional, Protocol, Sequence, Tupl
 
 from bot import paths
 from bot.data.schema import Conversation
-from bot.data.storage import atomic_write
+from bot.data.storage import atomic_write, csv_rows
 
 logger = logging.getLogger(__name__)
 
@@ -252,12 +252,11 @@ def import_review_csv(
     by_id = {c.conversation_id: c for c in updated}
     path = Path(csv_path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)
         missing = [c for c in ("conversation_id", "turn_index", "text", "label") if c not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"{path}: missing column(s) {missing}; expected the columns {REVIEW_COLUMNS}")
-        for row in reader:
-            line = reader.line_num
+        for line, row in csv_rows(reader, lambda line, reason: result.errors.append(f"{path}:{line}: {reason}")):
             label = (row.get("label") or "").strip()
             if not label:
                 result.unlabelled += 1

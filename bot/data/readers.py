@@ -36,7 +36,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 from pydantic import ValidationError
 
 from bot.data.schema import ROLES, Conversation, Turn, describe_error, load_conversations
-from bot.data.storage import IssueLog
+from bot.data.storage import IssueLog, csv_rows
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def parse_timestamp(value: Any) -> Optional[datetime]:
 
 def _open_csv(path: Path, options: ReaderOptions, required: List[str], issues: IssueLog):
     handle = path.open(encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(handle, delimiter=options.delimiter)
+    reader = csv.DictReader(handle, delimiter=options.delimiter, strict=True)  # strict: see csv_rows
     header = reader.fieldnames or []
     missing = [c for c in required if c not in header]
     if missing:
@@ -152,15 +152,7 @@ def read_messages_csv(path: Path, options: ReaderOptions, issues: IssueLog) -> I
     has_intent = bool(options.intent_column) and options.intent_column in (reader.fieldnames or [])
     grouped: "OrderedDict[str, List[Turn]]" = OrderedDict()
     with handle:
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                issues.add(path, reader.line_num, f"unreadable CSV row ({error})")
-                continue
-            line = reader.line_num
+        for line, row in csv_rows(reader, lambda line, reason: issues.add(path, line, reason)):
             if None in row:
                 issues.add(path, line, "row has more fields than the header")
                 continue
@@ -209,15 +201,7 @@ def read_qa_csv(path: Path, options: ReaderOptions, issues: IssueLog) -> Iterato
     required = [options.question_column, options.answer_column]
     handle, reader = _open_csv(path, options, required, issues)
     with handle:
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                issues.add(path, reader.line_num, f"unreadable CSV row ({error})")
-                continue
-            line = reader.line_num
+        for line, row in csv_rows(reader, lambda line, reason: issues.add(path, line, reason)):
             question = (row.get(options.question_column) or "").strip()
             answer = (row.get(options.answer_column) or "").strip()
             if not question or not answer:

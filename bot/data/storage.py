@@ -1,4 +1,4 @@
-"""Atomic file writes and the record of bad input rows.
+"""Atomic file writes, CSV rows with their line numbers, and the record of bad input rows.
 
 ML environment only (imported by the pydantic v2 modules of :mod:`bot.data`).
 """
@@ -6,13 +6,14 @@ ML environment only (imported by the pydantic v2 modules of :mod:`bot.data`).
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, TextIO
+from typing import Any, Callable, Dict, Iterator, List, Optional, TextIO, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,31 @@ def write_json(path: Path | str, payload: Any) -> None:
     with atomic_write(path) as handle:
         json.dump(payload, handle, indent=2, ensure_ascii=False, sort_keys=False, default=str)
         handle.write("\n")
+
+
+def csv_rows(reader: "csv.DictReader", report: Callable[[int, str], None]) -> Iterator[Tuple[int, Dict[str, Any]]]:
+    """``(line, row)`` for each readable row of ``reader``; an unreadable one goes to ``report(line, reason)``.
+
+    Open the reader with ``strict=True``: the lenient default reads a quote that is never closed
+    as the start of one long field and silently glues the following rows into one message.
+    ``line`` is the row's last line; an unreadable row is reported at its first line, with the
+    lines it spans.
+    """
+    lines_read = reader.reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # DictReader.line_num is not updated on an error; the underlying reader's is
+            first, last = lines_read + 1, reader.reader.line_num
+            span = f"line {first}" if first == last else f"lines {first}-{last}"
+            report(first, f"unreadable CSV row ({span}: {error}); check its quotes")
+            lines_read = last
+            continue
+        lines_read = reader.reader.line_num
+        yield lines_read, row
 
 
 @dataclass(frozen=True)

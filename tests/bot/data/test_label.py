@@ -98,6 +98,24 @@ def test_review_csv_round_trip_checks_labels_against_the_domain(tmp_path: Path) 
     assert (turn.intent, turn.intent_confidence, turn.metadata) == ("return_item", 1.0, {"label_source": "human"})
 
 
+def test_review_csv_with_a_broken_quote_reports_the_row(tmp_path: Path) -> None:
+    labelled, _ = auto_label(sample(), KeywordParser(), threshold=0.6)
+    review = tmp_path / "review.csv"
+    export_review_csv(labelled, review)
+    rows = list(csv.DictReader(review.open()))
+    rows[0]["label"] = "return_item"
+    with review.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(rows[0])
+        handle.write('c1,3,"a quote never closed,greet,0.5,greet\n')  # a hand edit gone wrong
+
+    updated, result = import_review_csv(labelled, review, domain_intents(paths.DOMAIN_YML))
+    assert result.applied == 1
+    assert len(result.errors) == 1 and result.errors[0].startswith(f"{review}:3: unreadable CSV row (line 3: ")
+    assert updated[0].turns[2].intent == "return_item"
+
+
 def test_training_examples_filter_and_deduplicate() -> None:
     conversations = [Conversation(conversation_id="c", turns=[
         Turn(role="customer", text="Where is my order?", intent="order_status", intent_confidence=0.9),

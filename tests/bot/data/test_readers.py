@@ -44,6 +44,30 @@ def test_messages_csv_groups_rows_and_reports_bad_ones() -> None:
     assert not any("unknown author kind" in r.reason or "bad timestamp" in r.reason for r in issues.records)
 
 
+def test_messages_csv_reports_broken_quotes_instead_of_gluing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.csv"
+    path.write_text(
+        "ticket,author,body\n"
+        'T-1,customer,My 5" screen cracked\n'  # a stray quote inside an unquoted field is fine
+        'T-1,agent,"Sorry! Send a ""photo"", please"\n'
+        'T-2,customer,"the quote is never closed\n'
+        "T-2,agent,this row is swallowed by the broken one\n"
+        'T-3,customer,"its opening quote ends the broken row"\n'
+        "T-3,agent,reading goes on after it\n"
+        'T-4,customer,"a last row, also broken\n',
+        encoding="utf-8",
+    )
+    conversations, issues = read("csv", path, conversation_column="ticket", text_column="body", role_column="author")
+    by_id = {c.conversation_id: [t.text for t in c.turns] for c in conversations}
+    assert by_id == {
+        "T-1": ['My 5" screen cracked', 'Sorry! Send a "photo", please'],
+        "T-3": ["reading goes on after it"],
+    }
+    assert [r.line for r in issues.records] == [4, 8]
+    assert "unreadable CSV row (lines 4-6: " in issues.records[0].reason
+    assert "unreadable CSV row (line 8: " in issues.records[1].reason
+
+
 def test_messages_csv_with_wrong_column_names_fails_clearly() -> None:
     with pytest.raises(ValueError, match=r"missing column\(s\) \['conversation_id', 'text'\].*--text-col"):
         read("csv", FIXTURES / "messages.csv")
