@@ -36,7 +36,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 from pydantic import ValidationError
 
 from bot.data.schema import ROLES, Conversation, Turn, describe_error, load_conversations
-from bot.data.storage import IssueLog, csv_rows
+from bot.data.storage import IssueLog, csv_rows, named_decode_errors
 
 logger = logging.getLogger(__name__)
 
@@ -413,7 +413,8 @@ def read_source(fmt: str, path: str | Path, options: Optional[ReaderOptions], is
     """Read one input with the reader of ``fmt``.
 
     Raises:
-        ValueError: unknown format, missing file, or a file that is unreadable as a whole.
+        ValueError: unknown format, missing file, or a file that is unreadable as a whole
+            (not UTF-8, for example; raised while iterating).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown input format {fmt!r}; choose one of {sorted(FORMATS)}")
@@ -423,7 +424,7 @@ def read_source(fmt: str, path: str | Path, options: Optional[ReaderOptions], is
     file_path = Path(path)
     if not file_path.is_file():
         raise ValueError(f"{file_path}: input file not found")
-    return FORMATS[fmt](file_path, options, issues)
+    return named_decode_errors(file_path, FORMATS[fmt](file_path, options, issues))
 
 
 def import_sources(sources: Iterable[tuple[str, str | Path, Optional[ReaderOptions]]], issues: IssueLog) -> Iterator[Conversation]:

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.data.storage import IssueLog, atomic_write
+from bot.data.storage import IssueLog, atomic_write, named_decode_errors
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +88,13 @@ def load_conversations(path: Path | str, issues: Optional[IssueLog] = None) -> I
         issues: where to record bad lines; when ``None`` a bad line raises instead.
 
     Raises:
-        ValueError: a line is not valid JSON or not a valid conversation (only when
-            ``issues`` is ``None``); the message names the file and line.
+        ValueError: the file is not UTF-8, or a line is not valid JSON or not a valid
+            conversation (only when ``issues`` is ``None``); the message names the file
+            (and the line).
     """
     path = Path(path)
     with path.open(encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, start=1):
+        for line_number, line in enumerate(named_decode_errors(path, handle), start=1):
             if not line.strip():
                 continue
             try:

@@ -13,9 +13,11 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, TextIO, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, TextIO, Tuple, TypeVar
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -69,11 +71,22 @@ def csv_rows(reader: "csv.DictReader", report: Callable[[int, str], None]) -> It
             # DictReader.line_num is not updated on an error; the underlying reader's is
             first, last = lines_read + 1, reader.reader.line_num
             span = f"line {first}" if first == last else f"lines {first}-{last}"
-            report(first, f"unreadable CSV row ({span}: {error}); check its quotes")
+            hint = "" if "field limit" in str(error) else "; check its quotes"
+            report(first, f"unreadable CSV row ({span}: {error}){hint}")
             lines_read = last
             continue
         lines_read = reader.reader.line_num
         yield lines_read, row
+
+
+def named_decode_errors(path: Path | str, items: Iterable[T]) -> Iterator[T]:
+    """Yield from ``items`` (read lazily from ``path``); a file that is not UTF-8 raises a ``ValueError`` naming it."""
+    try:
+        yield from items
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} cannot be decoded); save the file as UTF-8"
+        ) from error
 
 
 @dataclass(frozen=True)

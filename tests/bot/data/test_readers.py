@@ -68,6 +68,30 @@ def test_messages_csv_reports_broken_quotes_instead_of_gluing_rows(tmp_path: Pat
     assert "unreadable CSV row (line 8: " in issues.records[1].reason
 
 
+def test_a_long_field_is_reported_without_the_quote_hint(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("ticket,body\nT-1," + "x" * 200_000 + "\nT-1,short\n", encoding="utf-8")
+    conversations, issues = read("csv", path, conversation_column="ticket", text_column="body", role_column="")
+    assert [[t.text for t in c.turns] for c in conversations] == [["short"]]
+    assert [r.line for r in issues.records] == [2]
+    assert "field larger than field limit" in issues.records[0].reason and "quotes" not in issues.records[0].reason
+
+
+@pytest.mark.parametrize("fmt", ["csv", "qa-csv", "jsonl", "abcd", "rasa-tracker"])
+def test_a_file_that_is_not_utf8_fails_naming_the_file(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("conversation_id,text,question,answer\nc1,caf\u00e9,a,b\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.txt: not UTF-8 text \(byte 0xe9 cannot be decoded\); save the file as UTF-8"):
+        read(fmt, path)
+
+
+def test_canonical_jsonl_that_is_not_utf8_fails_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "conversations.jsonl"
+    path.write_bytes(b'{"conversation_id": "caf\xe9"}\n')
+    with pytest.raises(ValueError, match=r"conversations.jsonl: not UTF-8 text"):
+        list(load_conversations(path))
+
+
 def test_messages_csv_with_wrong_column_names_fails_clearly() -> None:
     with pytest.raises(ValueError, match=r"missing column\(s\) \['conversation_id', 'text'\].*--text-col"):
         read("csv", FIXTURES / "messages.csv")
