@@ -36,7 +36,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 from pydantic import ValidationError
 
 from bot.data.schema import ROLES, Conversation, Turn, describe_error, load_conversations
-from bot.data.storage import IssueLog, csv_rows, named_decode_errors
+from bot.data.storage import IssueLog, csv_rows, load_json, named_decode_errors
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def read_abcd(path: Path, options: ReaderOptions, issues: IssueLog) -> Iterator[
     personal data is *not* copied into metadata; only flow and subflow are.
     """
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = load_json(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not valid JSON ({error.msg} at line {error.lineno}); is it ABCD?") from error
     if isinstance(payload, dict):
@@ -250,8 +250,15 @@ def read_abcd(path: Path, options: ReaderOptions, issues: IssueLog) -> Iterator[
         raise ValueError(f"{path}: expected a list of ABCD conversations or a dict of splits")
     for number, (split, record) in enumerate(records, start=1):
         try:
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
             conversation_id = record["convo_id"]
             original = record["original"]
+            if not isinstance(original, list) or not all(
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+                for pair in original
+            ):
+                raise ValueError("'original' is not a list of [speaker, text] pairs")
             turns = []
             for speaker, text in original:
                 role = ABCD_ROLES.get(speaker)
@@ -282,10 +289,14 @@ def read_abcd(path: Path, options: ReaderOptions, issues: IssueLog) -> Iterator[
 # --------------------------------------------------------------------------- Rasa trackers
 
 
-def events_to_conversation(
-    sender_id: str, events: Iterable[Dict[str, Any]], channel: Optional[str], source: str
-) -> Conversation:
-    """Build a conversation from Rasa events (dicts as in the tracker JSON)."""
+def events_to_conversation(sender_id: str, events: Any, channel: Optional[str], source: str) -> Conversation:
+    """Build a conversation from Rasa events (a list of dicts, as in the tracker JSON).
+
+    Raises:
+        ValueError: ``events`` is not a list of JSON objects.
+    """
+    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+        raise ValueError("'events' is not a list of event objects")
     turns: List[Turn] = []
     input_channel: Optional[str] = None
     for event in events:
@@ -333,7 +344,7 @@ def read_rasa_tracker(path: Path, options: ReaderOptions, issues: IssueLog) -> I
     text = path.read_text(encoding="utf-8")
     entries: List[tuple[int, Any]]
     try:
-        payload = json.loads(text)
+        payload = load_json(text)
         entries = [(i, t) for i, t in enumerate(payload, start=1)] if isinstance(payload, list) else [(1, payload)]
     except json.JSONDecodeError:
         entries = []
@@ -341,7 +352,7 @@ def read_rasa_tracker(path: Path, options: ReaderOptions, issues: IssueLog) -> I
             if not line.strip():
                 continue
             try:
-                entries.append((line_number, json.loads(line)))
+                entries.append((line_number, load_json(line)))
             except json.JSONDecodeError as error:
                 issues.add(path, line_number, f"not valid JSON ({error.msg} at column {error.colno})")
     for number, tracker in entries:
@@ -382,7 +393,7 @@ def read_rasa_sql(url_or_path: str, options: ReaderOptions, issues: IssueLog) ->
                         yield events_to_conversation(current, events, options.channel, source)
                     current, events = row.sender_id, []
                 try:
-                    event = json.loads(row.data)
+                    event = load_json(row.data)
                     if not isinstance(event, dict):
                         raise ValueError("event data is not a JSON object")
                 except (json.JSONDecodeError, TypeError, ValueError) as error:

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.data.storage import IssueLog, atomic_write, named_decode_errors
+from bot.data.storage import IssueLog, atomic_write, load_json, named_decode_errors
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def load_conversations(path: Path | str, issues: Optional[IssueLog] = None) -> I
             if not line.strip():
                 continue
             try:
-                yield Conversation.model_validate(json.loads(line))
+                yield Conversation.model_validate(load_json(line))
             except (json.JSONDecodeError, ValidationError) as error:
                 reason = describe_error(error)
                 if issues is None:

@@ -79,6 +79,14 @@ def csv_rows(reader: "csv.DictReader", report: Callable[[int, str], None]) -> It
         yield lines_read, row
 
 
+def load_json(text: str) -> Any:
+    """``json.loads`` that reports nesting too deep for Python as invalid JSON instead of crashing."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def named_decode_errors(path: Path | str, items: Iterable[T]) -> Iterator[T]:
     """Yield from ``items`` (read lazily from ``path``); a file that is not UTF-8 raises a ``ValueError`` naming it."""
     try:

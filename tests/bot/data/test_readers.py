@@ -137,6 +137,52 @@ def test_abcd_broken_records_are_reported() -> None:
     assert "convo_id" in issues.records[1].reason
 
 
+def test_abcd_records_of_the_wrong_shape_are_reported_by_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "abcd.json"
+    path.write_text(json.dumps({"train": [
+        7,
+        {"convo_id": 2, "original": "not a list"},
+        {"convo_id": 3, "original": [["customer"]]},
+        {"convo_id": 4, "original": [["customer", "hi"], ["agent", 5]]},
+        {"convo_id": 5, "original": [["customer", "hi"], ["agent", "hello"]]},
+    ]}), encoding="utf-8")
+    conversations, issues = read("abcd", path)
+    assert [c.conversation_id for c in conversations] == ["abcd-5"]
+    assert [(r.line, r.reason) for r in issues.records] == [
+        (1, "record 1: malformed record (not a JSON object)"),
+        (2, "record 2: malformed record ('original' is not a list of [speaker, text] pairs)"),
+        (3, "record 3: malformed record ('original' is not a list of [speaker, text] pairs)"),
+        (4, "record 4: malformed record ('original' is not a list of [speaker, text] pairs)"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["abcd", "rasa-tracker", "jsonl"])
+def test_json_nested_too_deeply_is_invalid_json_not_a_crash(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    if fmt == "abcd":  # one JSON document: the whole file is refused
+        with pytest.raises(ValueError, match="not valid JSON \\(nested too deeply"):
+            read(fmt, path)
+        return
+    conversations, issues = read(fmt, path)
+    assert conversations == []
+    assert [r.line for r in issues.records] == [1] and "nested too deeply" in issues.records[0].reason
+
+
+def test_rasa_tracker_whose_events_are_not_event_objects_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "trackers.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in [
+        {"sender_id": "a", "events": "not a list"},
+        {"sender_id": "b", "events": [1, 2]},
+        {"sender_id": "c", "events": [{"event": "user", "text": "hi", "timestamp": 1763632800}]},
+    ]) + "\n", encoding="utf-8")
+    conversations, issues = read("rasa-tracker", path)
+    assert [c.conversation_id for c in conversations] == ["c"]
+    assert [(r.line, r.reason) for r in issues.records] == [
+        (1, "'events' is not a list of event objects"), (2, "'events' is not a list of event objects")
+    ]
+
+
 def test_rasa_tracker_json_single_and_jsonl() -> None:
     single, issues = read("rasa-tracker", FIXTURES / "tracker_single.json")
     assert len(issues) == 0 and len(single) == 1
