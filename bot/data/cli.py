@@ -135,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:  # bad input or config: one clear line, no traceback
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # unreadable or unwritable path (permissions, a folder where a file should be)
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
 
 
 def _section(config_path: Path | None, key: str) -> Dict[str, Any]:

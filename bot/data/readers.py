@@ -434,7 +434,7 @@ def read_source(fmt: str, path: str | Path, options: Optional[ReaderOptions], is
         return FORMATS[fmt](str(path), options, issues)
     file_path = Path(path)
     if not file_path.is_file():
-        raise ValueError(f"{file_path}: input file not found")
+        raise ValueError(f"{file_path}: {'is a folder, not a file' if file_path.is_dir() else 'input file not found'}")
     return named_decode_errors(file_path, FORMATS[fmt](file_path, options, issues))
 
 

@@ -88,11 +88,13 @@ def load_conversations(path: Path | str, issues: Optional[IssueLog] = None) -> I
         issues: where to record bad lines; when ``None`` a bad line raises instead.
 
     Raises:
-        ValueError: the file is not UTF-8, or a line is not valid JSON or not a valid
+        ValueError: the file is missing or not UTF-8, or a line is not valid JSON or not a valid
             conversation (only when ``issues`` is ``None``); the message names the file
             (and the line).
     """
     path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file (a canonical JSONL written by `python -m bot data import`)")
     with path.open(encoding="utf-8") as handle:
         for line_number, line in enumerate(named_decode_errors(path, handle), start=1):
             if not line.strip():

@@ -140,3 +140,20 @@ def test_cli_steps_chain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["data", "split", str(clean), "--out-dir", str(tmp_path / "s2"), "--ratios", "train=0.9"]) == 2
     assert "sum to 1" in capsys.readouterr().err
     assert main(["data", "eval-redaction", "--group", "heldout"]) == 0
+
+
+@pytest.mark.parametrize("step", [["redact"], ["clean"], ["split", "--out-dir", "splits"], ["export-nlu"]])
+def test_cli_step_on_a_missing_input_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], step: list) -> None:
+    missing = tmp_path / "missing.jsonl"
+    out = [] if step[0] == "split" else ["--out", str(tmp_path / "out")]
+    assert main(["data", step[0], str(missing), *step[1:], *out]) == 2
+    assert f"error: {missing}: no such file" in capsys.readouterr().err
+
+
+def test_cli_unwritable_output_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "taken").write_text("a file where the output folder would go")
+    out = tmp_path / "taken" / "raw.jsonl"
+    assert main(["data", "import", "--format", "abcd", str(ABCD_SAMPLE), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'taken'}: ")
+    assert main(["data", "import", "--format", "abcd", str(tmp_path), "--out", str(tmp_path / "x.jsonl")]) == 2
+    assert f"error: {tmp_path}: is a folder, not a file" in capsys.readouterr().err
