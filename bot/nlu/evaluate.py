@@ -386,12 +386,18 @@ def run(args: argparse.Namespace) -> int:
             print("eval-nlu needs the Rasa environment: .venv/rasa/bin/python -m bot eval-nlu ... (or make eval-nlu)", file=sys.stderr)
             return 2
     _quiet_rasa(verbose=bool(getattr(args, "verbose", False)))
+    try:  # before minutes of training, not after
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.out.is_dir() or not os.access(args.out.parent, os.W_OK):
+            raise OSError(f"cannot write {args.out}")
+    except OSError as error:
+        print(f"eval-nlu: OUT {args.out} is not writable ({error}); choose another path.", file=sys.stderr)
+        return 2
     try:
         report = evaluate(args.train, args.test, args.config, args.keep_dir)
     except EvalDataError as error:
         print(f"eval-nlu: {error}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     partial = args.out.with_name(args.out.name + ".partial")
     partial.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     os.replace(partial, args.out)

@@ -67,6 +67,14 @@ def test_missing_test_csv_and_single_label_train(fixtures_dir: Path, tmp_path: P
     assert result.returncode == 2 and "at least 2 different labels" in result.stderr
 
 
+def test_unwritable_out_is_refused_before_training(fixtures_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    for out in (tmp_path, tmp_path / "a-file" / "out.json"):  # a folder; a path under a file
+        result = _eval(fixtures_dir / "train.csv", fixtures_dir / "test.csv", out)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert f"OUT {out} is not writable" in result.stderr
+
+
 def test_make_eval_nlu_requires_train_test_and_out() -> None:
     result = subprocess.run(
         ["make", "--no-print-directory", "eval-nlu", "TRAIN=x.csv"], cwd=paths.ROOT, capture_output=True, text=True, timeout=600
