@@ -153,8 +153,7 @@ def embed_layers(encoder: str, texts: Sequence[str]) -> np.ndarray:
             inputs = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=256,
                                return_tensors="pt")
             hidden = model(**inputs, output_hidden_states=True).hidden_states
-            mask = inputs["attention_mask"].unsqueeze(-1).float()
-            pooled = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9) for h in hidden], 1).numpy()
+            pooled = torch.stack([_mean_pool(h, inputs["attention_mask"]) for h in hidden], 1).numpy()
             if out is None:
                 out = np.zeros((len(texts),) + pooled.shape[1:], dtype=np.float32)
             out[batch] = pooled
@@ -162,6 +161,12 @@ def embed_layers(encoder: str, texts: Sequence[str]) -> np.ndarray:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out.astype(np.float16))
     return out.astype(np.float16)
+
+
+def _mean_pool(hidden: "torch.Tensor", attention_mask: "torch.Tensor") -> "torch.Tensor":
+    """Mean of the token states over the real (unpadded) tokens."""
+    mask = attention_mask.unsqueeze(-1).float()
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
 
 def feature(layers: np.ndarray, spec: str) -> np.ndarray:
@@ -498,8 +503,7 @@ def _finetune_minilm(texts: Sequence[str], y: np.ndarray, train_idx: np.ndarray,
     def pooled(indices: Sequence[int]) -> "torch.Tensor":
         inputs = tokenizer([texts[i] for i in indices], padding=True, truncation=True, max_length=64,
                            return_tensors="pt")
-        mask = inputs["attention_mask"].unsqueeze(-1).float()
-        return (encoder(**inputs).last_hidden_state * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return _mean_pool(encoder(**inputs).last_hidden_state, inputs["attention_mask"])
 
     def logits(embeddings: "torch.Tensor") -> "torch.Tensor":
         unit = torch.nn.functional.normalize
@@ -580,7 +584,7 @@ def _mlp_accuracies(train_X: sp.csr_matrix, train_y: np.ndarray, test_X: sp.csr_
     return accuracies
 
 
-def beyond_linear(data: dict, texts: Sequence[str], folds_to_run: int, epochs: int, mlp_epochs: int) -> dict:
+def beyond_linear(data: dict, folds_to_run: int, epochs: int, mlp_epochs: int) -> dict:
     """Two ways past a linear model on frozen embeddings, against the product's SVM on the same fold.
 
     ``finetuned_minilm``: all-MiniLM-L6-v2 fine-tuned end to end (the only encoder small enough to
@@ -597,21 +601,23 @@ def beyond_linear(data: dict, texts: Sequence[str], folds_to_run: int, epochs: i
     for number, fold in enumerate(data["folds"][:folds_to_run], start=1):
         train_idx, test_idx = _fold_split(fold, len(labels))
         truth = y[test_idx]
+
+        def accuracy(scores: np.ndarray) -> float:
+            return round(float(np.mean(scores.argmax(axis=1) == truth)), 4)
+
         _, train_X, test_X, svm = _product_scores(dense, data, train_idx, test_idx)
-        row: Dict[str, object] = {"fold": number, "product_svm": round(float(np.mean(svm.argmax(1) == truth)), 4)}
-        tuned, logits, seconds = _finetune_minilm(texts, y, train_idx, len(classes), epochs)
+        row: Dict[str, object] = {"fold": number, "product_svm": accuracy(svm)}
+        tuned, logits, seconds = _finetune_minilm(data["texts"], y, train_idx, len(classes), epochs)
         tuned = _unit(tuned)
-        finetuned: Dict[str, float] = {"train_seconds": round(seconds), "alone": round(float(np.mean(
-            logits[test_idx].argmax(1) == truth)), 4)}
+        finetuned: Dict[str, float] = {"train_seconds": round(seconds), "alone": accuracy(logits[test_idx])}
         for weight in (0.5, 1.0):
             both = np.hstack([dense, tuned * weight])
             _, _, _, scores = _product_scores(both, data, train_idx, test_idx)
-            finetuned[f"concatenated, weight {weight:g}"] = round(float(np.mean(scores.argmax(1) == truth)), 4)
+            finetuned[f"concatenated, weight {weight:g}"] = accuracy(scores)
         shifted = logits[test_idx] - logits[test_idx].max(axis=1, keepdims=True)
         log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         for alpha in (0.02, 0.05, 0.1, 0.2, 0.3):
-            finetuned[f"svm + {alpha:g} x log-softmax"] = round(float(np.mean(
-                (svm + alpha * log_softmax).argmax(1) == truth)), 4)
+            finetuned[f"svm + {alpha:g} x log-softmax"] = accuracy(svm + alpha * log_softmax)
         row["finetuned_minilm"] = finetuned
         row["mlp"] = {
             "softmax": _mlp_accuracies(train_X, y[train_idx], test_X, truth, len(classes), 0, 30, 10),
@@ -694,6 +700,7 @@ def load_data(encoders: Sequence[str]) -> dict:
     oos_tokens = [rasa_tokens(t) for t in oos_texts]
     everything = texts + oos_texts
     return {
+        "texts": texts,
         "labels": np.asarray(labels),
         "tokens": tokens,
         "oos_tokens": oos_tokens,
@@ -702,6 +709,14 @@ def load_data(encoders: Sequence[str]) -> dict:
         "folds": stratified_folds(labels, 5, 0),  # the folds of benchmarks/nlu_banking77.py
         "embeddings": {e: embed_layers(e, everything) for e in encoders},
     }
+
+
+def _store_result(path: Path, key: str, value: dict) -> None:
+    """Log ``value`` and write it under ``key`` into the results file, keeping its other keys."""
+    logger.info("%s", json.dumps(value))
+    results = json.loads(path.read_text()) if path.is_file() else {}
+    results[key] = value
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -742,24 +757,15 @@ def main(argv: Sequence[str]) -> int:
             embed_layers(encoder, texts + oos)
         return 0
     if args.command == "knn":
-        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
-        results["knn_blend"] = knn_blend(load_data([MPNET]))
-        logger.info("%s", json.dumps(results["knn_blend"]))
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        _store_result(args.out, "knn_blend", knn_blend(load_data([MPNET])))
         return 0
     if args.command == "curve":
-        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
-        results["learning_curve"] = learning_curve(load_data([MINILM, MPNET]))
-        logger.info("%s", json.dumps(results["learning_curve"]))
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        _store_result(args.out, "learning_curve", learning_curve(load_data([MINILM, MPNET])))
         return 0
     if args.command == "beyond-linear":
-        results = json.loads(args.out.read_text()) if args.out.is_file() else {}
-        texts, _ = read_csv(TRAIN_CSV)
-        results["beyond_linear"] = beyond_linear(load_data([MPNET]), texts, args.folds, args.epochs, args.mlp_epochs)
-        results["beyond_linear"]["command"] = ("PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py "
-                                               + " ".join(argv))
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        result = beyond_linear(load_data([MPNET]), args.folds, args.epochs, args.mlp_epochs)
+        result["command"] = "PYTHONPATH=. .venv/ml/bin/python benchmarks/nlu_candidates.py " + " ".join(argv)
+        _store_result(args.out, "beyond_linear", result)
         return 0
     if args.command == "screen":
         sweep = screening_candidates()
