@@ -20,6 +20,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot import identity
 from bot.handoff.escalation import HANDOFF_SLOT, evaluate
 from bot.handoff.policy import get_policy
 from bot.handoff.service import open_handoff, relay_customer_message
@@ -40,7 +41,8 @@ def _slack() -> Optional[SlackApi]:
 
 
 def _channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "unknown"
+    """The channel the conversation belongs to (its id says it), never the latest message's channel."""
+    return identity.channel_of(tracker.sender_id) or "unknown"
 
 
 class ActionHandoff(Action):

@@ -7,12 +7,9 @@ database (e.g. ``postgresql://...``).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
-
-from bot import paths
 
 RATING_PATTERN = re.compile(r"^\s*([1-5])(?:\s*(?:/|out of)\s*5)?\s*(?:stars?)?\s*[.!]?\s*$", re.IGNORECASE)
 MAX_COMMENT_CHARS = 2000
@@ -24,9 +21,6 @@ def parse_rating(text: str) -> Optional[int]:
     return int(match.group(1)) if match else None
 
 
-def database_url() -> str:
-    """The SQLAlchemy URL of the product database."""
-    return os.environ.get("SWITCHBOARD_DATABASE_URL") or f"sqlite:///{paths.var_dir() / 'switchboard.db'}"
 
 
 @dataclass(frozen=True)
@@ -46,10 +40,9 @@ class FeedbackStore:
     def __init__(self, url: Optional[str] = None) -> None:
         import sqlalchemy as sa
 
-        url = url or database_url()
-        if url.startswith("sqlite:///"):
-            os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), exist_ok=True)
-        self._engine = sa.create_engine(url, future=True)
+        from bot.db import create_engine, database_url
+
+        self._engine = create_engine(url or database_url())
         metadata = sa.MetaData()
         self._table = sa.Table(
             "feedback", metadata,

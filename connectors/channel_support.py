@@ -7,20 +7,32 @@ logs one WARNING line and serves a blueprint whose routes all answer
 
 Rasa computes a turn (NLU, policy prediction, tracker store reads and writes) synchronously on
 the event loop that called it. :class:`RasaTurns` runs the turns of our channels on one
-dialogue thread instead, so the server's loop answers webhooks while a turn is computed.
+dialogue thread instead, so the server's loop answers webhooks while a turn is computed. It
+collects the replies instead of sending them, and a turn in which a custom action failed
+(action server down) raises :class:`TurnFailed` without saving anything, so the caller can
+retry it. A turn whose message id is already in the tracker is never run again: its recorded
+replies are returned (the server died after the turn was saved, before it was marked done).
+
+:class:`ChannelIntake` is the durable inbox and worker of an asynchronous channel
+(:mod:`bot.intake`) bound to the server's start and stop.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.intake import faults
+from bot.intake.store import InboxItem, InboxStore
+from bot.intake.worker import IntakeWorker, PublicError
 from connectors.delivery import LoopThread
 
 logger = logging.getLogger(__name__)
@@ -75,21 +87,108 @@ def json_error(status: int, message: str) -> HTTPResponse:
 
 
 DIALOGUE_THREAD_NAME = "rasa-dialogue"
+ACTION_FAILURE_PREFIX = "Encountered an exception while running action"
+"""How Rasa 3.6's processor logs a custom action that failed (it then continues the turn without its events)."""
+
+_turn_failures: "contextvars.ContextVar[Optional[List[str]]]" = contextvars.ContextVar(
+    "switchboard_turn_failures", default=None)
+
+
+class TurnFailed(PublicError):
+    """The turn could not be completed (no model loaded, a custom action failed); nothing was saved."""
+
+
+class _ActionFailureWatch(logging.Handler):
+    """Notes, for the turn running in the current context, that Rasa swallowed a custom action's failure."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        failures = _turn_failures.get()
+        if failures is not None and str(record.msg).startswith(ACTION_FAILURE_PREFIX):
+            failures.append(str(record.msg)[len(ACTION_FAILURE_PREFIX):].strip(" .'")[:80])
+
+
+_watch = _ActionFailureWatch(level=logging.ERROR)
+
+
+def _install_watch() -> None:
+    processor_logger = logging.getLogger("rasa.core.processor")
+    if _watch not in processor_logger.handlers:
+        processor_logger.addHandler(_watch)
+
+
+class _Collector(CollectingOutputChannel):
+    """Collects a turn's replies; the ``during_turn`` crash point of the durability tests fires here."""
+
+    async def _persist_message(self, message: Dict[str, Any]) -> None:
+        faults.crash_point("during_turn")
+        await super()._persist_message(message)
+
+
+async def run_turn(processor: Any, message: UserMessage) -> None:
+    """``MessageProcessor.handle_message`` of Rasa 3.6, refusing to save a turn in which an action failed.
+
+    Rasa logs a failing custom action and goes on with the turn, which would save a conversation
+    that silently skipped the action (the customer gets no answer and a retry finds the message
+    already handled). Here such a turn raises :class:`TurnFailed` before the tracker is saved.
+
+    Raises:
+        TurnFailed: a custom action failed.
+    """
+    _install_watch()
+    failures: List[str] = []
+    token = _turn_failures.set(failures)
+    try:
+        tracker = await processor.log_message(message, should_save_tracker=False)
+        tracker = await processor.run_action_extract_slots(message.output_channel, tracker)
+        await processor._run_prediction_loop(message.output_channel, tracker)
+        if failures:
+            raise TurnFailed(f"custom action {failures[0]} failed (is the action server up?)")
+        await processor.run_anonymization_pipeline(tracker)
+        await processor.save_tracker(tracker)
+    finally:
+        _turn_failures.reset(token)
+
+
+def recorded_replies(tracker: Any, message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The bot's replies to the user message ``message_id`` as saved in ``tracker``; None if it is not there.
+
+    Messages an agent or the handoff desk appended (metadata ``handoff_*``) are not replies of the turn.
+    """
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    found = False
+    replies: List[Dict[str, Any]] = []
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            if found:
+                break
+            found = event.message_id == message_id
+        elif found and isinstance(event, BotUttered):
+            if any(str(key).startswith("handoff_") for key in (event.metadata or {})):
+                continue
+            reply = {"recipient_id": tracker.sender_id, "text": event.text}
+            reply.update({key: value for key, value in (event.data or {}).items() if value is not None})
+            replies.append(reply)
+    return replies if found else None
+
+
+async def send_replies(output: OutputChannel, recipient_id: str, replies: Sequence[Dict[str, Any]]) -> None:
+    """Send a turn's collected replies through a channel's output, in order."""
+    for reply in replies:
+        await output.send_response(recipient_id, dict(reply))
 
 
 class RasaTurns:
-    """Runs a channel's Rasa turns on the server's dialogue thread.
+    """Runs a channel's Rasa turns on the server's dialogue thread and returns their replies.
 
-    Inside the Rasa server a turn is ``agent.handle_message``: take the conversation's lock in
-    the lock store, then ``processor.handle_message`` (NLU, policies, actions, replies sent
-    through the message's output channel, tracker saved). Here the lock is taken on the
+    Inside the Rasa server a turn is: take the conversation's lock in the lock store, then the
+    processor's turn (NLU, policies, actions, tracker saved). Here the lock is taken on the
     server's loop, where Rasa's own REST channel, HTTP API and the handoff desk take it too, so
     the in-memory lock store is only ever used from that one thread; the processor runs on the
     dialogue thread (a :class:`~connectors.delivery.LoopThread` shared by every channel of the
-    server, created at start-up and stopped after the server stopped). Replies are therefore
-    sent from the dialogue thread's loop: senders keep one HTTP client per loop.
+    server, created at start-up and stopped after the server stopped).
 
-    Outside a running server (a channel used from a script or a unit test) turns are simply
+    Outside a running server (a channel used from a script or a unit test) a turn is simply
     ``on_new_message``, the callback Rasa passed to the channel's blueprint.
     """
 
@@ -115,17 +214,42 @@ class RasaTurns:
             self._app = self._thread = None
             stop_dialogue_thread(app)
 
-    async def __call__(self, message: UserMessage) -> None:
-        """Handle one user message; raises when the dialogue failed (the dispatcher counts it)."""
+    async def answer(self, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None,
+                     metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Handle one user message and return the bot's replies (not sent).
+
+        With a ``message_id`` that the conversation already holds, the turn is not run again:
+        the replies it recorded are returned.
+
+        Raises:
+            TurnFailed: no model is loaded, or a custom action failed; nothing was saved.
+        """
         app, thread = self._app, self._thread
         if app is None or thread is None:
-            await self._on_new_message(message)
-            return
+            collector = CollectingOutputChannel()
+            await self._on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                                   message_id=message_id, metadata=metadata))
+            return collector.messages
         agent = getattr(app.ctx, "agent", None)
         if agent is None or not agent.is_ready():
-            raise RuntimeError("no model is loaded: the message cannot be processed")
-        async with agent.lock_store.lock(message.sender_id):
-            await thread.run(agent.processor.handle_message(message))
+            raise TurnFailed("no model is loaded: the message cannot be processed yet")
+        async with agent.lock_store.lock(sender_id):
+            return await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata))
+
+
+async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, message_id: Optional[str],
+                  metadata: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    if message_id:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        recorded = recorded_replies(tracker, message_id) if tracker is not None else None
+        if recorded is not None:
+            logger.info("%s: a message already answered before a restart; its recorded replies are sent again",
+                        input_channel)
+            return recorded
+    collector = _Collector()
+    await run_turn(agent.processor, UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                                message_id=message_id, metadata=metadata))
+    return collector.messages
 
 
 def dialogue_thread(app: Any) -> LoopThread:
@@ -143,3 +267,94 @@ def stop_dialogue_thread(app: Any) -> None:
     if thread is not None:
         app.ctx.switchboard_dialogue_thread = None
         thread.stop()
+
+
+def delivery_failed_text() -> str:
+    """What a customer is told when their message could not be answered after every retry (handoff.yml)."""
+    from bot.handoff.policy import get_policy
+
+    return get_policy().message("delivery_failed")
+
+
+class IntakeUnavailable(RuntimeError):
+    """The inbox cannot take the message right now (starting, or the database failed): answer 503."""
+
+
+DEFAULT_SEEN_RETENTION_HOURS = 24.0
+SWEEP_INTERVAL_SECONDS = 600.0
+
+
+class ChannelIntake:
+    """The durable inbox and worker of one channel inside the Rasa server.
+
+    ``handle(item)`` runs a message's turn and sends its replies (raise to retry);
+    ``on_dead(item)`` tells the customer after the final failure. Accepted delivery ids are
+    remembered for ``seen_retention_hours`` after they were answered (the platform's retry window;
+    for Twilio, whose requests carry no timestamp, the data retention period).
+    """
+
+    def __init__(self, channel: str, handle: Callable[[InboxItem], Awaitable[None]],
+                 on_dead: Optional[Callable[[InboxItem], Awaitable[None]]] = None,
+                 seen_retention_hours: float = DEFAULT_SEEN_RETENTION_HOURS,
+                 store_factory: Callable[[], InboxStore] = InboxStore, **worker_options: Any) -> None:
+        self.channel = channel
+        self._handle = handle
+        self._on_dead = on_dead
+        self.seen_retention_hours = seen_retention_hours
+        self._store_factory = store_factory
+        self._worker_options = worker_options
+        self.store: Optional[InboxStore] = None
+        self.worker: Optional[IntakeWorker] = None
+        self._sweeper: Optional["asyncio.Task[None]"] = None
+
+    def register(self, blueprint: Blueprint) -> None:
+        """Open the inbox and start the worker with the server; stop the worker before it stops."""
+
+        @blueprint.listener("after_server_start")
+        async def start(_app: Any, _loop: Any) -> None:
+            self.store = await asyncio.to_thread(self._store_factory)
+            self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead, **self._worker_options)
+            self.worker.start()
+            self._sweeper = asyncio.ensure_future(self._sweep_forever())
+
+        @blueprint.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self._sweeper is not None:
+                self._sweeper.cancel()
+            if self.worker is not None:
+                await self.worker.stop()
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                assert self.store is not None
+                await asyncio.to_thread(self.store.sweep, {self.channel: self.seen_retention_hours * 3600})
+            except Exception:  # the next sweep tries again
+                logger.exception("%s intake: forgetting old delivery ids failed", self.channel)
+            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+    async def accept(self, delivery_id: str, conversation_id: str, payload: Mapping[str, Any]) -> bool:
+        """Write the message to the inbox before the webhook answers; False for a delivery id seen before.
+
+        Raises:
+            IntakeUnavailable: the server is starting or the database refused the write.
+        """
+        store, worker = self.store, self.worker
+        if store is None or worker is None:
+            raise IntakeUnavailable("starting, retry later")
+        try:
+            accepted = await asyncio.to_thread(store.accept, self.channel, delivery_id, conversation_id, payload)
+        except Exception as error:
+            logger.exception("%s intake: writing to the inbox failed", self.channel)
+            raise IntakeUnavailable("the inbox is unavailable, retry later") from error
+        if accepted:
+            worker.wake()
+        return accepted
+
+    def health(self) -> Dict[str, Any]:
+        """Counters of the worker (for the channel's ``/health``)."""
+        if self.worker is None:
+            return {"status": "starting"}
+        stats = self.worker.stats
+        return {"handled": stats.handled, "running": stats.running, "failed_attempts": stats.failed_attempts,
+                "dead": stats.dead, "errors": dict(stats.errors_by_type)}

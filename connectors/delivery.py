@@ -1,12 +1,8 @@
-"""Plumbing shared by the messaging channels: dedupe, ordered background work, retried sends.
+"""Plumbing shared by the messaging channels: a loop on its own thread, per-loop clients, retried sends.
 
-Nothing here knows about Rasa or a platform:
+Nothing here knows about Rasa or a platform (deduplication, ordering and retries of inbound
+messages live in the durable inbox, :mod:`bot.intake`):
 
-- :class:`SeenCache` remembers delivery ids (Telegram ``update_id``, Twilio ``MessageSid``,
-  Slack ``event_id``) so a retried webhook is processed once. It is bounded and in memory:
-  one process only, and a restart inside a platform's retry window may process a retry again.
-- :class:`OrderedDispatcher` runs work per key (one conversation) strictly in arrival order,
-  while different keys run concurrently; the webhook handler only enqueues and answers.
 - :class:`LoopThread` is an asyncio event loop on a thread of its own: work that computes
   without awaiting (Rasa's NLU and policies) runs there, so the loop that answers webhooks
   stays free.
@@ -19,24 +15,16 @@ Nothing here knows about Rasa or a platform:
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import logging
 import threading
-import time
 from dataclasses import asdict, dataclass
-from typing import Any, Awaitable, Callable, Coroutine, Deque, Dict, Generic, Hashable, Optional, Set, TypeVar
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Generic, Optional, TypeVar
 
 logger = logging.getLogger(__name__)
 
-K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
-DEFAULT_SEEN_MAX_ITEMS = 100_000
-DEFAULT_SEEN_TTL_SECONDS = 24 * 3600.0
-DEFAULT_MAX_PENDING = 10_000
-DEFAULT_MAX_CONCURRENT = 4
-DEFAULT_DRAIN_SECONDS = 10.0
 DEFAULT_SEND_ATTEMPTS = 5
 DEFAULT_BACKOFF_SECONDS = 0.5
 MAX_WAIT_SECONDS = 60.0
@@ -60,153 +48,6 @@ class DeliveryStats:
     def as_dict(self) -> Dict[str, int]:
         """The counters as a plain dict (JSON-ready)."""
         return asdict(self)
-
-
-class SeenCache:
-    """A bounded set of recently seen ids (oldest forgotten first, or after ``ttl_seconds``)."""
-
-    def __init__(self, max_items: int = DEFAULT_SEEN_MAX_ITEMS, ttl_seconds: float = DEFAULT_SEEN_TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        if max_items <= 0:
-            raise ValueError(f"max_items must be > 0, got {max_items}")
-        if ttl_seconds <= 0:
-            raise ValueError(f"ttl_seconds must be > 0, got {ttl_seconds}")
-        self.max_items = max_items
-        self.ttl_seconds = ttl_seconds
-        self._clock = clock
-        self._seen: "collections.OrderedDict[Hashable, float]" = collections.OrderedDict()
-
-    def check_and_add(self, key: Hashable) -> bool:
-        """Record ``key``; return True if it was already seen (a duplicate)."""
-        now = self._clock()
-        while self._seen:
-            oldest_key, seen_at = next(iter(self._seen.items()))
-            if now - seen_at < self.ttl_seconds and len(self._seen) < self.max_items:
-                break
-            del self._seen[oldest_key]
-        if key in self._seen:
-            return True
-        self._seen[key] = now
-        return False
-
-    def forget(self, key: Hashable) -> None:
-        """Drop ``key`` again (its message could not be queued, so a retry must be processed)."""
-        self._seen.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._seen)
-
-
-class Overloaded(RuntimeError):
-    """The dispatcher holds ``max_pending`` items already, or is shutting down; the caller should answer 503."""
-
-
-class OrderedDispatcher(Generic[K, T]):
-    """Run ``handler(item)`` for each submitted item, in order per key, keys concurrently.
-
-    A worker task exists only while its key has pending items, so idle conversations cost
-    nothing. A failing item is logged and counted; the next item of the key still runs.
-
-    At most ``max_concurrent`` items run at once, first come, first served: turns that wait on
-    each other's computation only make every reply later, so a small bound keeps the early
-    arrivals' replies early instead of interleaving hundreds of turns.
-    """
-
-    def __init__(self, handler: Callable[[T], Awaitable[None]], stats: Optional[DeliveryStats] = None,
-                 max_pending: int = DEFAULT_MAX_PENDING, name: str = "dispatcher",
-                 max_concurrent: int = DEFAULT_MAX_CONCURRENT) -> None:
-        if max_pending <= 0:
-            raise ValueError(f"max_pending must be > 0, got {max_pending}")
-        if max_concurrent <= 0:
-            raise ValueError(f"max_concurrent must be > 0, got {max_concurrent}")
-        self._slots = asyncio.Semaphore(max_concurrent)
-        self._handler = handler
-        self._stats = stats or DeliveryStats()
-        self._max_pending = max_pending
-        self._name = name
-        self._queues: Dict[K, Deque[T]] = {}
-        self._tasks: Set["asyncio.Task[None]"] = set()
-        self._pending = 0
-        self._closing = False
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def pending(self) -> int:
-        """Items submitted and not finished yet."""
-        return self._pending
-
-    def submit(self, key: K, item: T) -> None:
-        """Queue ``item`` behind the earlier items of ``key`` (call from the event loop).
-
-        Raises:
-            Overloaded: ``max_pending`` items are waiting already, or :meth:`close` was called.
-        """
-        if self._closing:
-            self._stats.overloaded += 1
-            raise Overloaded(f"{self._name}: shutting down")
-        if self._pending >= self._max_pending:
-            self._stats.overloaded += 1
-            raise Overloaded(f"{self._name}: {self._pending} messages pending (max_pending={self._max_pending})")
-        self._pending += 1
-        self._idle.clear()
-        queue = self._queues.get(key)
-        if queue is not None:
-            queue.append(item)
-            return
-        self._queues[key] = collections.deque([item])
-        task = asyncio.get_running_loop().create_task(self._drain(key))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _drain(self, key: K) -> None:
-        queue = self._queues[key]
-        try:
-            while queue:
-                item = queue[0]
-                try:
-                    async with self._slots:
-                        await self._handler(item)
-                    self._stats.processed += 1
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # one bad message must not stop the conversation's queue
-                    self._stats.processing_errors += 1
-                    logger.exception("%s: handling a message failed", self._name)
-                queue.popleft()
-                self._pending -= 1
-        finally:
-            if queue:  # cancelled (shutdown): what is left of this queue will not run
-                self._pending -= len(queue)
-                queue.clear()
-            del self._queues[key]
-            if self._pending == 0:
-                self._idle.set()
-
-    async def join(self) -> None:
-        """Wait until every submitted item has been handled."""
-        await self._idle.wait()
-
-    async def close(self, drain_seconds: float = 0.0) -> int:
-        """Stop taking items, let the queued ones finish for up to ``drain_seconds``, cancel the rest.
-
-        Messages still queued after the drain were acknowledged to the platform but are not
-        processed: their number is returned and logged at ERROR (never dropped silently).
-        """
-        self._closing = True
-        if self._pending and drain_seconds > 0:
-            try:
-                await asyncio.wait_for(self._idle.wait(), drain_seconds)
-            except asyncio.TimeoutError:
-                pass
-        abandoned = self._pending
-        if abandoned:
-            logger.error("%s: %d acknowledged message(s) not processed at shutdown (after a %.0f s drain)",
-                         self._name, abandoned, drain_seconds)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        return abandoned
 
 
 class LoopThread:

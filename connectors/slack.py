@@ -9,8 +9,10 @@ Environment (secrets only from here; see docs/connectors.md):
 Routes: ``/webhooks/slack/events`` (Event Subscriptions request URL) and
 ``/webhooks/slack/interactive`` (Interactivity request URL, button presses). Every request is
 verified with slack_sdk's ``SignatureVerifier`` (v0 HMAC-SHA256, timestamps older than 5 minutes
-refused) before anything else. Events are deduplicated by ``event_id`` (Slack's retries, marked
-``X-Slack-Retry-Num``, carry the same id), acknowledged at once and handled in order per user.
+refused) before anything else. Events are written to the durable inbox before the answer
+(``event_id`` seen before, e.g. Slack's retries marked ``X-Slack-Retry-Num``, are refused there,
+also after a restart) and handled in order per user by its worker. A conversation is
+``slack:<team>:<user>`` (:mod:`bot.identity`).
 Replies are mrkdwn, buttons are Block Kit ``actions``, and in channels the bot answers in the
 thread of the user's message (in direct messages it answers inline, or in the user's thread).
 """
@@ -31,12 +33,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import identity
+from bot.intake.store import InboxItem
 from connectors.channel_support import (
-    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
+    env_values, json_error, log_disabled, send_replies, setting,
 )
-from connectors.delivery import (
-    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, SeenCache, send_with_retry,
-)
+from connectors.delivery import DeliveryStats, send_with_retry
 from connectors.text import markdown_to_slack, split_text
 
 logger = logging.getLogger(__name__)
@@ -60,10 +63,16 @@ class SlackInbound:
     """A user's message or button press, with where to answer."""
 
     delivery_id: str
+    team: str
     user: str
     channel: str
     text: str
     thread_ts: Optional[str] = None
+
+    @property
+    def conversation_id(self) -> str:
+        """``slack:<team>:<user>``."""
+        return identity.conversation_id(CHANNEL, self.team, self.user)
 
 
 def _str(value: Any, where: str, required: bool = True) -> Optional[str]:
@@ -72,6 +81,14 @@ def _str(value: Any, where: str, required: bool = True) -> Optional[str]:
     if not isinstance(value, str) or not value:
         raise BadEvent(f"{where} must be a non-empty string")
     return value
+
+
+def _id(value: Any, where: str) -> str:
+    """A Slack id (team, user): letters and digits only, so it fits a conversation id."""
+    text = _str(value, where) or ""
+    if not identity.PART_PATTERN.fullmatch(text):
+        raise BadEvent(f"{where} is not a Slack id")
+    return text
 
 
 def parse_event(payload: Any) -> "SlackInbound | Dict[str, str] | None":
@@ -99,7 +116,8 @@ def parse_event(payload: Any) -> "SlackInbound | Dict[str, str] | None":
         return None
     if event.get("bot_id") or event.get("subtype"):
         return None  # our own replies, edits, joins...: never answer a bot (no loops)
-    user = _str(event.get("user"), "event.user")
+    team = _id(payload.get("team_id") or event.get("team"), "team_id")
+    user = _id(event.get("user"), "event.user")
     channel = _str(event.get("channel"), "event.channel")
     text = event.get("text")
     if not isinstance(text, str):
@@ -112,7 +130,7 @@ def parse_event(payload: Any) -> "SlackInbound | Dict[str, str] | None":
     thread_ts = _str(event.get("thread_ts"), "event.thread_ts", required=False)
     if thread_ts is None and event.get("channel_type") != "im":
         thread_ts = _str(event.get("ts"), "event.ts")  # in channels answer in a thread under the message
-    return SlackInbound(event_id or "", user or "", channel or "", text, thread_ts)
+    return SlackInbound(event_id or "", team, user, channel or "", text, thread_ts)
 
 
 def parse_action(payload: Any) -> Optional[SlackInbound]:
@@ -137,8 +155,10 @@ def parse_action(payload: Any) -> Optional[SlackInbound]:
     message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
     container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
     thread_ts = message.get("thread_ts") or container.get("thread_ts")
-    user_id = _str(user.get("id"), "user.id") or ""
-    return SlackInbound(f"action:{user_id}:{action_ts}", user_id, _str(channel.get("id"), "channel.id") or "",
+    user_id = _id(user.get("id"), "user.id")
+    team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
+    team_id = _id(team.get("id") or user.get("team_id"), "team.id")
+    return SlackInbound(f"action:{user_id}:{action_ts}", team_id, user_id, _str(channel.get("id"), "channel.id") or "",
                         (value or "")[:MAX_INBOUND_CHARS], thread_ts if isinstance(thread_ts, str) else None)
 
 
@@ -254,21 +274,28 @@ class SlackOutput(OutputChannel):
 
     async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
                       thread_ts: Optional[str] = None, **kwargs: Any) -> bool:
-        """Post proactively to a channel or user id (a user id posts to the app's DM); True when delivered.
+        """Post to the user of conversation ``slack:<team>:<user>`` (the app's DM with them); True when delivered.
 
+        Inside a turn (this output was made for a message) the reply goes where the message was
+        written, in its thread. A conversation id of another channel is refused (logged, False).
         Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
         """
-        return await self.sender.post(recipient_id, text, buttons, thread_ts)
+        try:
+            user = identity.address_on(CHANNEL, recipient_id)
+        except identity.InvalidConversationId as error:
+            logger.error("slack: not sent: %s", error)
+            return False
+        return await self.sender.post(self.channel or user, text, buttons, thread_ts or self.thread_ts)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.sender.post(self.channel or recipient_id, text, None, self.thread_ts)
+        await self.send_to(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        await self.sender.post(self.channel or recipient_id, text, buttons, self.thread_ts)
+        await self.send_to(recipient_id, text, buttons)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.sender.post(self.channel or recipient_id, image, None, self.thread_ts)
+        await self.send_to(recipient_id, image)
 
 
 class SlackInput(InputChannel):
@@ -280,13 +307,13 @@ class SlackInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackInput":
-        max_pending = setting(credentials, "max_pending", 10_000, int, CREDENTIALS_KEY)
+        seen_hours = setting(credentials, "seen_retention_hours", 24.0, float, CREDENTIALS_KEY)
         values, missing = env_values(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL"])
         needed = [name for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if name in missing]
         if needed:
             return cls.disabled("set " + " and ".join(needed))
         return cls(values["SLACK_BOT_TOKEN"], values["SLACK_SIGNING_SECRET"],
-                   values.get("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL), max_pending=max_pending)
+                   values.get("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL), seen_retention_hours=seen_hours)
 
     @classmethod
     def disabled(cls, reason: str) -> "SlackInput":
@@ -297,16 +324,14 @@ class SlackInput(InputChannel):
         return channel
 
     def __init__(self, token: str, signing_secret: str, api_base_url: str = DEFAULT_API_BASE_URL,
-                 max_pending: int = 10_000) -> None:
+                 seen_retention_hours: float = 24.0) -> None:
         from slack_sdk.signature import SignatureVerifier
 
         self.disabled_reason: Optional[str] = None
         self.stats = DeliveryStats()
         self.sender = SlackSender(token, api_base_url, self.stats)
         self._verifier = SignatureVerifier(signing_secret)
-        self.seen = SeenCache()
-        self.max_pending = max_pending
-        self._dispatcher: Optional[OrderedDispatcher[str, SlackInbound]] = None
+        self.intake = ChannelIntake(CHANNEL, self._handle, self._tell_failed, seen_retention_hours=seen_retention_hours)
         self._turns: Optional[RasaTurns] = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -333,44 +358,43 @@ class SlackInput(InputChannel):
             return json_error(403, "invalid signature")
         return None
 
-    def _queue(self, inbound: SlackInbound) -> None:
-        if self.seen.check_and_add(inbound.delivery_id):
+    async def _queue(self, inbound: SlackInbound) -> None:
+        payload = {"text": inbound.text, "channel": inbound.channel, "thread_ts": inbound.thread_ts}
+        if await self.intake.accept(inbound.delivery_id, inbound.conversation_id, payload):
+            self.stats.received += 1
+        else:
             self.stats.duplicates += 1
-            return
-        assert self._dispatcher is not None
-        try:
-            self._dispatcher.submit(inbound.user, inbound)
-        except Overloaded:
-            self.seen.forget(inbound.delivery_id)
-            raise
-        self.stats.received += 1
 
-    async def _handle(self, inbound: SlackInbound) -> None:
+    async def _handle(self, item: InboxItem) -> None:
         assert self._turns is not None
-        await self._turns(UserMessage(
-            inbound.text, SlackOutput(self.sender, inbound.channel, inbound.thread_ts), inbound.user,
-            input_channel=CHANNEL, message_id=inbound.delivery_id,
-            metadata={"slack_channel": inbound.channel, "slack_thread_ts": inbound.thread_ts},
-        ))
+        payload = item.payload
+        channel, thread_ts = str(payload["channel"]), payload.get("thread_ts")
+        replies = await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
+                                           message_id=f"{CHANNEL}:{item.delivery_id}",
+                                           metadata={"slack_channel": channel, "slack_thread_ts": thread_ts})
+        await send_replies(SlackOutput(self.sender, channel, thread_ts), item.conversation_id, replies)
+        self.stats.processed += 1
+
+    async def _tell_failed(self, item: InboxItem) -> None:
+        payload = item.payload
+        await SlackOutput(self.sender, str(payload["channel"]), payload.get("thread_ts")).send_to(
+            item.conversation_id, delivery_failed_text())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
         self._turns = RasaTurns(on_new_message)
-        self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         slack = Blueprint("slack_events", __name__)
         self._turns.register(slack)
+        self.intake.register(slack)
 
         @slack.listener("before_server_stop")
         async def stop(_app: Any, _loop: asyncio.AbstractEventLoop) -> None:
-            if self._dispatcher is not None:
-                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @slack.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "pending": self._dispatcher.pending,
-                                  "counters": self.stats.as_dict()})
+            return response.json({"status": "ok", "intake": self.intake.health(), "counters": self.stats.as_dict()})
 
         async def handle(request: Request, parse: Callable[[bytes], Any]) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
@@ -384,11 +408,11 @@ class SlackInput(InputChannel):
                 if isinstance(parsed, dict):
                     return response.json(parsed)
                 if isinstance(parsed, SlackInbound):
-                    self._queue(parsed)
+                    await self._queue(parsed)
             except BadEvent as error:
                 return json_error(400, str(error))
-            except Overloaded:
-                return json_error(503, "too many messages pending, retry later")
+            except IntakeUnavailable as error:
+                return json_error(503, str(error))
             except Exception:  # keep the server up; Slack retries
                 logger.exception("slack: the webhook failed")
                 return json_error(500, "internal error")

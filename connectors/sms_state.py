@@ -1,7 +1,10 @@
-"""What the SMS channel remembers per phone number: opt-outs and the options last offered.
+"""What the SMS channel remembers per phone number: its address book, opt-outs, the options last offered.
 
-Both survive restarts in one SQLite file (default ``var/sms.db``). Opt-outs must: carriers and
-the law require that a number which sent STOP receives nothing until it sends START. Phone
+All survive restarts in one SQLite file (default ``var/sms.db``). An SMS conversation is keyed by
+a pseudonym of the number (``sms:<HMAC>``, :func:`bot.identity.sms_pseudonym`), so numbers do not
+spread into conversation ids, logs, Slack posts and training rows; the address book here is the
+one place that maps a pseudonym back to the number replies go to. Opt-outs must survive: carriers
+and the law require that a number which sent STOP receives nothing until it sends START. Phone
 numbers are personal data; they are stored here because the channel needs them, never logged.
 """
 
@@ -52,6 +55,26 @@ class SmsStateStore:
             "CREATE TABLE IF NOT EXISTS pending_options (number TEXT PRIMARY KEY, payloads TEXT NOT NULL, "
             "offered_at REAL NOT NULL)"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS addresses (conversation_id TEXT PRIMARY KEY, number TEXT NOT NULL, "
+            "last_seen REAL NOT NULL)"
+        )
+
+    def remember(self, conversation_id: str, number: str) -> None:
+        """Record that replies of ``conversation_id`` (an ``sms:`` pseudonym) go to ``number``."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO addresses (conversation_id, number, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT(conversation_id) DO UPDATE SET number = excluded.number, last_seen = excluded.last_seen",
+                (conversation_id, number, time.time()),
+            )
+
+    def number_of(self, conversation_id: str) -> Optional[str]:
+        """The phone number of an ``sms:`` conversation, or None when it is unknown."""
+        with self._lock:
+            row = self._db.execute("SELECT number FROM addresses WHERE conversation_id = ?",
+                                   (conversation_id,)).fetchone()
+        return row[0] if row is not None else None
 
     def is_opted_out(self, number: str) -> bool:
         """True when ``number`` sent STOP and no START since."""

@@ -9,10 +9,13 @@ Environment (secrets only from here; see docs/connectors.md):
   in a background task, for development without a public URL; the webhook route answers 404.
 - ``TELEGRAM_API_BASE_URL``: Bot API root (default ``https://api.telegram.org``; tests use a fake).
 
-The webhook authenticates (constant-time), validates, drops duplicate ``update_id``s, queues the
-update on its chat's ordered worker and answers 200 at once; the worker runs the dialogue and
-sends the replies with ``sendMessage`` (plain text, split under 4096 characters, buttons as an
-inline keyboard, 429 ``retry_after`` honoured, other transient errors retried with backoff).
+The webhook authenticates (constant-time), validates, writes the update to the durable inbox
+(:class:`~connectors.channel_support.ChannelIntake`; an ``update_id`` seen before is refused
+there, also after a restart) and answers 200; the inbox's worker runs the dialogue in order per
+chat, retries a failed turn with backoff, and sends the replies with ``sendMessage`` (plain text,
+split under 4096 characters, buttons as an inline keyboard, 429 ``retry_after`` honoured, other
+transient errors retried with backoff). Conversations are ``telegram:<chat_id>``
+(:mod:`bot.identity`); replies only ever go to the chat the conversation id names.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import identity
+from bot.intake.store import InboxItem
 from connectors.channel_support import (
-    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, disabled_blueprint, env_values, json_error,
+    delivery_failed_text, log_disabled, send_replies, setting,
 )
-from connectors.delivery import (
-    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, PerLoop, SeenCache, send_with_retry,
-)
+from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.text import markdown_to_plain, split_text, utf16_length
 
 logger = logging.getLogger(__name__)
@@ -227,21 +231,34 @@ class TelegramOutput(OutputChannel):
 
     async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
                       **kwargs: Any) -> bool:
-        """Send a message to a chat id proactively (human handoff); True when delivered.
+        """Send a message to a conversation ``telegram:<chat_id>`` proactively (human handoff); True when delivered.
 
-        Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
+        A conversation id of another channel is refused (logged, False). Other keywords
+        (``from_agent``) are hints for channels that can show them; ignored here.
         """
-        return await self.sender.send_text(recipient_id, text, buttons)
+        chat_id = chat_of(recipient_id)
+        return chat_id is not None and await self.sender.send_text(chat_id, text, buttons)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.sender.send_text(recipient_id, text)
+        await self.send_to(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        await self.sender.send_text(recipient_id, text, buttons)
+        await self.send_to(recipient_id, text, buttons)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.sender._call("sendPhoto", lambda bot: bot.send_photo(chat_id=recipient_id, photo=image))
+        chat_id = chat_of(recipient_id)
+        if chat_id is not None:
+            await self.sender._call("sendPhoto", lambda bot: bot.send_photo(chat_id=chat_id, photo=image))
+
+
+def chat_of(conversation_id: str) -> Optional[str]:
+    """The chat id of a ``telegram:<chat_id>`` conversation; None (logged) for any other id."""
+    try:
+        return identity.address_on(CHANNEL, conversation_id)
+    except identity.InvalidConversationId as error:
+        logger.error("telegram: not sent: %s", error)
+        return None
 
 
 class TelegramInput(InputChannel):
@@ -254,7 +271,7 @@ class TelegramInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
         poll_timeout = setting(credentials, "poll_timeout_seconds", 25, int, CREDENTIALS_KEY)
-        max_pending = setting(credentials, "max_pending", 10_000, int, CREDENTIALS_KEY)
+        seen_hours = setting(credentials, "seen_retention_hours", 24.0, float, CREDENTIALS_KEY)
         values, missing = env_values(
             ["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_BASE_URL"])
         if "TELEGRAM_BOT_TOKEN" in missing:
@@ -267,7 +284,7 @@ class TelegramInput(InputChannel):
             webhook_url=values.get("TELEGRAM_WEBHOOK_URL"),
             webhook_secret=values.get("TELEGRAM_WEBHOOK_SECRET"),
             poll_timeout_seconds=poll_timeout,
-            max_pending=max_pending,
+            seen_retention_hours=seen_hours,
         )
 
     @classmethod
@@ -280,7 +297,7 @@ class TelegramInput(InputChannel):
 
     def __init__(self, token: str, api_base_url: str = DEFAULT_API_BASE_URL, webhook_url: Optional[str] = None,
                  webhook_secret: Optional[str] = None, poll_timeout_seconds: int = 25,
-                 max_pending: int = 10_000) -> None:
+                 seen_retention_hours: float = 24.0) -> None:
         if webhook_url and not webhook_secret:
             raise ValueError("a Telegram webhook needs a secret token: set TELEGRAM_WEBHOOK_SECRET")
         if webhook_secret and not re.match(r"^[A-Za-z0-9_-]{1,256}$", webhook_secret):
@@ -294,9 +311,7 @@ class TelegramInput(InputChannel):
         self.webhook_url = webhook_url
         self._secret = webhook_secret.encode("utf-8") if webhook_secret else b""
         self.poll_timeout_seconds = poll_timeout_seconds
-        self.seen = SeenCache()
-        self.max_pending = max_pending
-        self._dispatcher: Optional[OrderedDispatcher[int, TelegramInbound]] = None
+        self.intake = ChannelIntake(CHANNEL, self._handle, self._tell_failed, seen_retention_hours=seen_retention_hours)
         self._poll_task: Optional["asyncio.Task[None]"] = None
         self._turns: Optional[RasaTurns] = None
 
@@ -308,36 +323,37 @@ class TelegramInput(InputChannel):
     def get_output_channel(self) -> Optional[OutputChannel]:
         return None if self.disabled_reason else TelegramOutput(self.sender)
 
-    def accept(self, update: Any) -> str:
-        """Parse, dedupe and queue one update; returns ``"queued"``, ``"duplicate"`` or ``"ignored"``.
+    async def accept(self, update: Any) -> str:
+        """Parse one update and write it to the inbox; returns ``"queued"``, ``"duplicate"`` or ``"ignored"``.
 
         Raises:
             BadUpdate: malformed update.
-            Overloaded: too many messages pending.
+            IntakeUnavailable: the inbox cannot take it now (answer 503; Telegram retries).
         """
         inbound = parse_update(update)
         if inbound is None:
             return "ignored"
-        if self.seen.check_and_add(inbound.update_id):
+        conversation = identity.conversation_id(CHANNEL, str(inbound.chat_id))
+        payload = {"chat_id": inbound.chat_id, "text": inbound.text, "callback_query_id": inbound.callback_query_id}
+        if not await self.intake.accept(str(inbound.update_id), conversation, payload):
             self.stats.duplicates += 1
             return "duplicate"
-        assert self._dispatcher is not None, "accept() before the blueprint was created"
-        try:
-            self._dispatcher.submit(inbound.chat_id, inbound)
-        except Overloaded:
-            self.seen.forget(inbound.update_id)
-            raise
         self.stats.received += 1
         return "queued"
 
-    async def _handle(self, inbound: TelegramInbound) -> None:
+    async def _handle(self, item: InboxItem) -> None:
         assert self._turns is not None
-        if inbound.callback_query_id:
-            await self.sender.answer_callback(inbound.callback_query_id)
-        await self._turns(UserMessage(
-            inbound.text, TelegramOutput(self.sender), str(inbound.chat_id), input_channel=CHANNEL,
-            message_id=str(inbound.update_id), metadata={"telegram_chat_id": inbound.chat_id},
-        ))
+        payload = item.payload
+        if payload.get("callback_query_id") and item.attempts == 0:
+            await self.sender.answer_callback(payload["callback_query_id"])
+        replies = await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
+                                           message_id=f"{CHANNEL}:{item.delivery_id}",
+                                           metadata={"telegram_chat_id": payload["chat_id"]})
+        await send_replies(TelegramOutput(self.sender), item.conversation_id, replies)
+        self.stats.processed += 1
+
+    async def _tell_failed(self, item: InboxItem) -> None:
+        await TelegramOutput(self.sender).send_to(item.conversation_id, delivery_failed_text())
 
     async def poll(self) -> None:
         """Long-poll ``getUpdates`` forever, feeding updates to :meth:`accept` (cancel to stop)."""
@@ -367,21 +383,21 @@ class TelegramInput(InputChannel):
                 offset = update.update_id + 1
                 while True:
                     try:
-                        self.accept(update.to_dict())
+                        await self.accept(update.to_dict())
                         break
                     except BadUpdate as error:
                         logger.warning("telegram: skipped a malformed polled update: %s", error)
                         break
-                    except Overloaded:
+                    except IntakeUnavailable:
                         await asyncio.sleep(0.5)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
         self._turns = RasaTurns(on_new_message)
-        self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         telegram = Blueprint("telegram_webhook", __name__)
         self._turns.register(telegram)
+        self.intake.register(telegram)
 
         @telegram.listener("after_server_start")
         async def start(_app: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -398,14 +414,12 @@ class TelegramInput(InputChannel):
             if self._poll_task is not None:
                 self._poll_task.cancel()
                 await asyncio.gather(self._poll_task, return_exceptions=True)
-            if self._dispatcher is not None:
-                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @telegram.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             mode = "polling" if self.polling else "webhook"
-            return response.json({"status": "ok", "mode": mode, "pending": self._dispatcher.pending,
+            return response.json({"status": "ok", "mode": mode, "intake": self.intake.health(),
                                   "counters": self.stats.as_dict()})
 
         @telegram.route("/webhook", methods=["POST"])
@@ -428,11 +442,11 @@ class TelegramInput(InputChannel):
                     update = json.loads(body.decode("utf-8"))
                 except (UnicodeDecodeError, json.JSONDecodeError):
                     return json_error(400, "the update is not UTF-8 JSON")
-                outcome = self.accept(update)
+                outcome = await self.accept(update)
             except BadUpdate as error:
                 return json_error(400, str(error))
-            except Overloaded:
-                return json_error(503, "too many messages pending, retry later")
+            except IntakeUnavailable as error:
+                return json_error(503, str(error))
             except Exception:  # keep the server up, let Telegram retry
                 logger.exception("telegram: the webhook failed")
                 return json_error(500, "internal error")

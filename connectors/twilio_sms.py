@@ -10,8 +10,12 @@ Environment (secrets only from here; see docs/connectors.md):
 - ``TWILIO_API_BASE_URL``: Twilio API root (default ``https://api.twilio.com``; tests use a fake).
 
 Every request to ``/webhooks/twilio_sms/webhook`` is checked with twilio's ``RequestValidator``
-before anything else; duplicates (same ``MessageSid``) are processed once; the webhook answers an
-empty TwiML document at once and replies go out through the Messages API as plain text (no
+before anything else, then written to the durable inbox (a ``MessageSid`` seen before is refused
+there for ``seen_retention_hours``, also after a restart: Twilio requests carry no timestamp, so a
+captured request could otherwise be replayed); the webhook answers an empty TwiML document and the
+inbox's worker runs the turn. A conversation is ``sms:<HMAC of the number>``
+(:func:`bot.identity.sms_pseudonym`, keyed with :data:`bot.security.keys.IDENTITY_KEY`); the number
+lives only in the channel's state store. Replies go out through the Messages API as plain text (no
 markdown, typographic punctuation made GSM-7), at most 1600 characters per body, buttons as
 numbered options (a numeric answer is mapped back to the button's payload). STOP/START/HELP are
 handled here: an opted-out number receives nothing (also not from :meth:`SmsOutput.send_to`).
@@ -32,12 +36,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import identity
+from bot.intake.store import InboxItem
+from bot.security.keys import IDENTITY_KEY, secret_key
 from connectors.channel_support import (
-    MAX_BODY_BYTES, RasaTurns, disabled_blueprint, env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
+    env_values, json_error, log_disabled, send_replies, setting,
 )
-from connectors.delivery import (
-    DEFAULT_DRAIN_SECONDS, DeliveryStats, OrderedDispatcher, Overloaded, PerLoop, SeenCache, send_with_retry,
-)
+from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.sms_state import SmsStateStore, keyword
 from connectors.sms_text import MAX_BODY_CHARS, parse_choice, sms_bodies, sms_bodies_with_options, to_sms_text
 
@@ -198,21 +204,34 @@ class SmsOutput(OutputChannel):
 
     async def send_to(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[str, Any]]] = None,
                       **kwargs: Any) -> bool:
-        """Send an SMS to a phone number proactively (human handoff); False when opted out or failed.
+        """Send an SMS to the number of conversation ``sms:<pseudonym>`` (human handoff); False when not sent.
 
-        Other keywords (``from_agent``) are hints for channels that can show them; ignored here.
+        Not sent: the id is not an SMS conversation, its number is unknown, the number opted out,
+        or Twilio refused. Other keywords (``from_agent``) are hints for channels that can show them.
         """
-        return await self.sender.send(recipient_id, text, buttons)
+        number = self._number(recipient_id)
+        return number is not None and await self.sender.send(number, text, buttons)
+
+    def _number(self, conversation_id: str) -> Optional[str]:
+        try:
+            identity.address_on(CHANNEL, conversation_id)
+        except identity.InvalidConversationId as error:
+            logger.error("twilio_sms: not sent: %s", error)
+            return None
+        number = self.sender.store.number_of(conversation_id)
+        if number is None:
+            logger.error("twilio_sms: not sent: no phone number is known for this conversation")
+        return number
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.sender.send(recipient_id, text)
+        await self.send_to(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        await self.sender.send(recipient_id, text, buttons)
+        await self.send_to(recipient_id, text, buttons)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.sender.send(recipient_id, image)
+        await self.send_to(recipient_id, image)
 
 
 def _check_public_base_url(url: Optional[str]) -> None:
@@ -256,7 +275,7 @@ class TwilioSmsInput(InputChannel):
         help_text = setting(credentials, "help_text", DEFAULT_HELP_TEXT, str, CREDENTIALS_KEY)
         start_text = setting(credentials, "start_text", DEFAULT_START_TEXT, str, CREDENTIALS_KEY)
         state_db = setting(credentials, "state_db", "", str, CREDENTIALS_KEY)
-        max_pending = setting(credentials, "max_pending", 10_000, int, CREDENTIALS_KEY)
+        seen_hours = setting(credentials, "seen_retention_hours", 90 * 24.0, float, CREDENTIALS_KEY)
         config = _env_config()
         if isinstance(config, str):
             return cls.disabled(config)
@@ -267,7 +286,7 @@ class TwilioSmsInput(InputChannel):
         stats = DeliveryStats()
         return cls(_sender(config, db_path, stats), config["TWILIO_AUTH_TOKEN"], config["TWILIO_ACCOUNT_SID"],
                    public_base_url=config.get("TWILIO_PUBLIC_BASE_URL"), help_text=help_text,
-                   start_text=start_text, max_pending=max_pending)
+                   start_text=start_text, seen_retention_hours=seen_hours)
 
     @classmethod
     def disabled(cls, reason: str) -> "TwilioSmsInput":
@@ -279,7 +298,8 @@ class TwilioSmsInput(InputChannel):
 
     def __init__(self, sender: TwilioSender, auth_token: str, account_sid: str,
                  public_base_url: Optional[str] = None, help_text: str = DEFAULT_HELP_TEXT,
-                 start_text: str = DEFAULT_START_TEXT, max_pending: int = 10_000) -> None:
+                 start_text: str = DEFAULT_START_TEXT, seen_retention_hours: float = 90 * 24.0,
+                 identity_key: Optional[bytes] = None) -> None:
         from twilio.request_validator import RequestValidator
 
         _check_public_base_url(public_base_url)
@@ -291,9 +311,8 @@ class TwilioSmsInput(InputChannel):
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self.help_text = help_text
         self.start_text = start_text
-        self.seen = SeenCache()
-        self.max_pending = max_pending
-        self._dispatcher: Optional[OrderedDispatcher[str, InboundSms]] = None
+        self._identity_key = identity_key or secret_key(IDENTITY_KEY)
+        self.intake = ChannelIntake(CHANNEL, self._handle, self._tell_failed, seen_retention_hours=seen_retention_hours)
         self._turns: Optional[RasaTurns] = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -306,50 +325,63 @@ class TwilioSmsInput(InputChannel):
         query = f"?{request.query_string}" if request.query_string else ""
         return f"{self.public_base_url}{request.path}{query}"
 
-    async def _handle(self, sms: InboundSms) -> None:
+    async def _handle(self, item: InboxItem) -> None:
         assert self._turns is not None
         store = self.sender.store
-        word = keyword(sms.body)
+        number, body = str(item.payload["from"]), str(item.payload["body"])
+        word = keyword(body)
         if word == "STOP":
-            store.opt_out(sms.sender)  # the carrier/Twilio confirms the opt-out; we send nothing
+            store.opt_out(number)  # the carrier/Twilio confirms the opt-out; we send nothing
             return
-        opted_out = store.is_opted_out(sms.sender)
+        opted_out = store.is_opted_out(number)
         if word == "START" or (word == "START?" and opted_out):
-            store.opt_in(sms.sender)
-            await self.sender.send(sms.sender, self.start_text)
+            store.opt_in(number)
+            await self.sender.send(number, self.start_text)
             return
         if opted_out:
             self.stats.suppressed += 1
             return
         if word == "HELP":
-            await self.sender.send(sms.sender, self.help_text)
+            await self.sender.send(number, self.help_text)
             return
-        if not sms.body:
+        if not body:
             return
-        options = store.take_options(sms.sender)
-        choice = parse_choice(sms.body, len(options))
-        text = options[choice] if choice is not None else sms.body
-        await self._turns(UserMessage(
-            text, SmsOutput(self.sender), sms.sender, input_channel=CHANNEL, message_id=sms.message_sid))
+        options = store.take_options(number)
+        choice = parse_choice(body, len(options))
+        text = options[choice] if choice is not None else body
+        replies = await self._turns.answer(text, item.conversation_id, CHANNEL,
+                                           message_id=f"{CHANNEL}:{item.delivery_id}")
+        await send_replies(SmsOutput(self.sender), item.conversation_id, replies)
+        self.stats.processed += 1
+
+    async def _tell_failed(self, item: InboxItem) -> None:
+        await SmsOutput(self.sender).send_to(item.conversation_id, delivery_failed_text())
+
+    async def accept(self, sms_in: InboundSms) -> bool:
+        """Write a validated SMS to the inbox (and its number to the address book); False for a seen MessageSid.
+
+        Raises:
+            IntakeUnavailable: the inbox cannot take it now (answer 503; Twilio retries).
+        """
+        conversation = identity.sms_pseudonym(sms_in.sender, self._identity_key)
+        self.sender.store.remember(conversation, sms_in.sender)
+        return await self.intake.accept(sms_in.message_sid, conversation, {"from": sms_in.sender, "body": sms_in.body})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.disabled_reason:
             return disabled_blueprint(CHANNEL, self.disabled_reason)
         self._turns = RasaTurns(on_new_message)
-        self._dispatcher = OrderedDispatcher(self._handle, self.stats, self.max_pending, name=CHANNEL)
         sms = Blueprint("twilio_sms_webhook", __name__)
         self._turns.register(sms)
+        self.intake.register(sms)
 
         @sms.listener("before_server_stop")
         async def stop(_app: Any, _loop: asyncio.AbstractEventLoop) -> None:
-            if self._dispatcher is not None:
-                await self._dispatcher.close(DEFAULT_DRAIN_SECONDS)
             await self.sender.close()
 
         @sms.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "pending": self._dispatcher.pending,
-                                  "counters": self.stats.as_dict()})
+            return response.json({"status": "ok", "intake": self.intake.health(), "counters": self.stats.as_dict()})
 
         @sms.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
@@ -371,19 +403,14 @@ class TwilioSmsInput(InputChannel):
                 return json_error(403, "invalid signature")
             try:
                 sms_in = parse_sms(params, self.account_sid)
-                if self.seen.check_and_add(sms_in.message_sid):
-                    self.stats.duplicates += 1
-                else:
-                    try:
-                        self._dispatcher.submit(sms_in.sender, sms_in)
-                    except Overloaded:
-                        self.seen.forget(sms_in.message_sid)
-                        raise
+                if await self.accept(sms_in):
                     self.stats.received += 1
+                else:
+                    self.stats.duplicates += 1
             except BadSms as error:
                 return json_error(400, str(error))
-            except Overloaded:
-                return json_error(503, "too many messages pending, retry later")
+            except IntakeUnavailable as error:
+                return json_error(503, str(error))
             except Exception:  # keep the server up; Twilio logs the failed webhook
                 logger.exception("twilio_sms: the webhook failed")
                 return json_error(500, "internal error")

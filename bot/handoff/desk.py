@@ -11,8 +11,11 @@ Two boundaries are passed in, so the desk runs the same inside the Rasa server a
 - :class:`TrackerWriter`: appends events to a Rasa conversation (the agent's reply as a
   ``bot`` event with ``metadata.handoff_agent``; the ``handoff_active`` slot).
 
-Every handler is idempotent under Slack retries: Slack ``event_id``\\ s, message timestamps and
-action timestamps are recorded in the store and a repeat does nothing.
+Only the agents ``handoff.yml`` names (``agents.allowed``, or members of
+``agents.allowed_usergroup``) may act; anyone else gets a refusal only they see, and the attempt
+is audited. Every action is written to the store's audit log. Deduplication of Slack's deliveries
+is the durable inbox's (:mod:`bot.intake`); the handlers are safe to run again after a failure
+(claims and resolves are conditional updates, a delivered reply is recorded and not sent twice).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import asyncio
 import datetime as dt
 import logging
 import re
+import time
 from typing import Any, Mapping, Optional, Protocol, Sequence
 
 from bot.handoff.escalation import HANDOFF_SLOT
@@ -32,7 +36,7 @@ from bot.handoff.slack_ui import (
     correction_view, queue_listing, thread_root,
 )
 from bot.handoff.store import (
-    AGENT, AGENT_REPLY, LIVE_STATES, NOTE, OPEN_STATES, QUEUED, SYSTEM, WAITING, Handoff, HandoffStore, utcnow,
+    AGENT, AGENT_REPLY, NOTE, OPEN_STATES, PENDING_REVIEW, QUEUED, SYSTEM, WAITING, Handoff, HandoffStore, utcnow,
 )
 from bot.handoff.summary import last_bot_answer
 
@@ -42,16 +46,20 @@ NOTE_PREFIX = re.compile(r"^\s*(note|internal)\s*:\s*", re.IGNORECASE)
 CORRECT_PREFIX = re.compile(r"^\s*correct(ion)?\s*:\s*", re.IGNORECASE)
 REF_PATTERN = re.compile(r"^[Hh]?(\d{1,12})$")
 USER_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
+CORRECTION_REF = re.compile(r"^[Cc]?(\d{1,12})$")
 HELP = ("Usage: `/handoff queue` \u00b7 `/handoff claim H12` \u00b7 `/handoff transfer H12 @agent` \u00b7 "
-        "`/handoff note H12 text` \u00b7 `/handoff correct H12 right answer` \u00b7 `/handoff resolve H12`. "
+        "`/handoff note H12 text` \u00b7 `/handoff correct H12 right answer` \u00b7 `/handoff resolve H12` \u00b7 "
+        "`/handoff review` \u00b7 `/handoff approve C3` \u00b7 `/handoff reject C3`. "
         "In a thread: a reply goes to the customer; `note: ...` stays internal; `correct: ...` fixes the "
-        "bot's last answer.")
+        "bot's last answer (a reviewer approves it before it becomes training data).")
+REFUSAL = "Only agents of the care team can do this. Ask an admin to add you to agents.allowed in handoff.yml."
+USERGROUP_CACHE_SECONDS = 300.0
 
 
 class CustomerGateway(Protocol):
-    """Sends to a customer on their channel outside a user turn."""
+    """Sends to a customer on the channel their conversation id names, outside a user turn."""
 
-    async def send(self, channel: str, recipient_id: str, text: str, from_agent: bool = False) -> bool:
+    async def send(self, conversation_id: str, text: str, from_agent: bool = False) -> bool:
         """True when the channel accepted the message; ``from_agent``: a person wrote it (not the bot)."""
 
 
@@ -83,7 +91,8 @@ class Desk:
         self.trackers = trackers
         self.bot_user_id = bot_user_id
         self.counters: dict[str, int] = {}
-        """What the desk did, by outcome (``sent``, ``duplicate``, ``ignored: unknown thread``...)."""
+        """What the desk did, by outcome (``sent``, ``refused``, ``ignored: unknown thread``...)."""
+        self._group: tuple[float, frozenset[str]] = (0.0, frozenset())
 
     def count(self, outcome: str) -> str:
         """Count an outcome (shown on the channel's health route) and return it."""
@@ -92,6 +101,35 @@ class Desk:
 
     async def _run(self, function: Any, *args: Any) -> Any:
         return await asyncio.to_thread(function, *args)
+
+    async def may_act(self, user: str) -> bool:
+        """True when ``user`` is an agent: listed in ``agents.allowed`` or a member of ``agents.allowed_usergroup``."""
+        if user in self.policy.allowed_agents():
+            return True
+        group = self.policy.allowed_usergroup
+        if not group or not user:
+            return False
+        fetched_at, members = self._group
+        if time.monotonic() - fetched_at > USERGROUP_CACHE_SECONDS:
+            try:
+                members = frozenset(await self._run(self.slack.usergroup_members, group))
+                self._group = (time.monotonic(), members)
+            except SlackUnavailable as error:  # fail closed: nobody outside the list may act
+                logger.error("agents' user group not readable (%s); only agents.allowed may act", error)
+                return False
+        return user in members
+
+    async def _refuse(self, user: str, action: str, channel: Optional[str], handoff: Optional[Handoff] = None,
+                      thread_ts: Optional[str] = None) -> str:
+        """Tell a non-agent they may not act, and audit the attempt."""
+        await self._audit(user, "refused", handoff, action)
+        await self._tell(channel, user, REFUSAL, thread_ts)
+        logger.warning("a Slack user who is not an agent tried to %s; refused", action)
+        return "refused: not an agent"
+
+    async def _audit(self, actor: str, action: str, handoff: Optional[Handoff], detail: str = "") -> None:
+        await self._run(lambda: self.store.log_action(actor, action, handoff.conversation_id if handoff else None,
+                                                      handoff.id if handoff else None, detail))
 
     async def _post(self, handoff: Handoff, text: str) -> None:
         if not handoff.thread_ts or not handoff.slack_channel:
@@ -127,8 +165,6 @@ class Desk:
 
     async def _handle_event(self, envelope: Mapping[str, Any]) -> str:
         event_id = str(envelope.get("event_id") or "")
-        if event_id and not await self._run(self.store.first_time, f"slack-event:{event_id}"):
-            return "duplicate"
         event = envelope.get("event") or {}
         if event.get("type") != "message":
             return "ignored: not a message"
@@ -138,17 +174,18 @@ class Desk:
         text = str(event.get("text") or "")
         if not thread_ts or not channel or not user or not text.strip():
             return "ignored: not a threaded user message"
-        if not await self._run(self.store.first_time, f"slack-message:{channel}:{event.get('ts')}"):
-            return "duplicate"
         handoff = await self._run(self.store.by_thread, channel, thread_ts)
         if handoff is None:
             logger.warning("Slack message in a thread that is no handoff: ignored")
             return "ignored: unknown thread"
+        if not await self.may_act(user):
+            return await self._refuse(user, "write in a handoff thread", channel, handoff, thread_ts)
         if NOTE_PREFIX.match(text):
             return await self.note(handoff, user, NOTE_PREFIX.sub("", text))
         if CORRECT_PREFIX.match(text):
             return await self.correct(handoff, user, CORRECT_PREFIX.sub("", text))
-        return await self.reply(handoff, user, slack_to_plain(text))
+        key = f"slack-message:{channel}:{event.get('ts') or event_id}"
+        return await self.reply(handoff, user, slack_to_plain(text), delivery_key=key)
 
     # ------------------------------------------------------------------ operations
 
@@ -166,13 +203,18 @@ class Desk:
             await self.trackers.append(handoff.conversation_id, [{"event": "slot", "name": HANDOFF_SLOT,
                                                                   "value": True}])
         await self._run(self.store.add_message, handoff.id, SYSTEM, agent, f"claimed by {agent}")
+        await self._audit(agent, "claim", handoff)
         await self._post(handoff, f"<@{agent}> claimed this conversation.")
         await self._refresh_root(handoff.id)
         logger.info("handoff %s claimed", handoff.ref)
         return "claimed"
 
-    async def reply(self, handoff: Handoff, agent: str, text: str) -> str:
-        """Send an agent's reply to the customer (claiming an unclaimed conversation first)."""
+    async def reply(self, handoff: Handoff, agent: str, text: str, delivery_key: Optional[str] = None) -> str:
+        """Send an agent's reply to the customer (claiming an unclaimed conversation first).
+
+        With a ``delivery_key`` (the Slack message), a reply already delivered is not sent again
+        when the handling is retried after a later step failed.
+        """
         if handoff.state in (WAITING, QUEUED):
             if await self.claim(handoff, agent) != "claimed":
                 return "not sent: claimed by someone else"
@@ -187,11 +229,17 @@ class Desk:
                              f"Not sent: <@{handoff.owner}> owns {handoff.ref}. Ask them to transfer it to you.",
                              handoff.thread_ts)
             return "not sent: owned by another agent"
-        delivered = await self.customers.send(handoff.channel, handoff.recipient_id, text, from_agent=True)
-        if not delivered:
-            await self._post(handoff, f":warning: Not delivered to the customer on {handoff.channel}; "
-                                      "please try again or use another channel.")
-            return "not delivered"
+        sent_key = f"agent-reply-sent:{delivery_key}" if delivery_key else None
+        if sent_key is None or not await self._run(self.store.recorded, sent_key):
+            delivered = await self.customers.send(handoff.conversation_id, text, from_agent=True)
+            if not delivered:
+                await self._audit(agent, "reply_failed", handoff, f"not delivered on {handoff.channel}")
+                await self._post(handoff, f":warning: Not delivered to the customer on {handoff.channel}; "
+                                          "please try again or use another channel.")
+                return "not delivered"
+            if sent_key is not None:
+                await self._run(self.store.first_time, sent_key)
+        await self._audit(agent, "reply", handoff)
         context = await self._run(self._reply_context, handoff)
         await self._run(self.store.add_message, handoff.id, AGENT_REPLY, agent, text, context)
         await self.trackers.append(handoff.conversation_id, [{
@@ -211,6 +259,7 @@ class Desk:
         if not text.strip():
             return "ignored: empty note"
         await self._run(self.store.add_message, handoff.id, NOTE, agent, text.strip())
+        await self._audit(agent, "note", handoff)
         await self._tell(handoff.slack_channel, agent, f"Internal note saved on {handoff.ref} (not sent to the customer).",
                          handoff.thread_ts)
         return "noted"
@@ -229,12 +278,13 @@ class Desk:
             question, wrong_answer = pair if pair is not None else ("", handoff.suggested_reply or "")
         if not question:
             question = next((t["text"] for t in reversed(handoff.context) if t.get("role") == "customer"), "")
-        await self._run(lambda: self.store.add_correction(
+        correction_id = await self._run(lambda: self.store.add_correction(
             conversation_id=handoff.conversation_id, channel=handoff.channel, question=question or "",
             wrong_answer=wrong_answer or "", right_answer=right_answer, agent=agent, handoff_id=handoff.id,
             context=handoff.context))
-        await self._tell(handoff.slack_channel, agent, f"Correction saved on {handoff.ref}; it goes into the next "
-                                                       "training export.", handoff.thread_ts)
+        await self._audit(agent, "correct", handoff, f"correction C{correction_id}")
+        await self._tell(handoff.slack_channel, agent, f"Correction C{correction_id} saved on {handoff.ref}; it goes "
+                                                       "into training once a reviewer approves it.", handoff.thread_ts)
         logger.info("handoff %s: correction stored", handoff.ref)
         return "corrected"
 
@@ -242,11 +292,16 @@ class Desk:
         """Move a claimed conversation from its owner to another agent."""
         if to_agent == agent:
             return "ignored: same agent"
+        if not await self.may_act(to_agent):
+            await self._tell(handoff.slack_channel, agent, f"<@{to_agent}> is not an agent of the care team; "
+                                                           f"{handoff.ref} stays with you.", handoff.thread_ts)
+            return "transfer refused: not an agent"
         if not await self._run(self.store.transfer, handoff.id, agent, to_agent):
             await self._tell(handoff.slack_channel, agent,
                              f"Only the agent who owns {handoff.ref} can transfer it.", handoff.thread_ts)
             return "transfer refused"
         await self._run(self.store.add_message, handoff.id, SYSTEM, agent, f"transferred to {to_agent}")
+        await self._audit(agent, "transfer", handoff, f"to {to_agent}")
         await self._post(handoff, f"<@{agent}> transferred this conversation to <@{to_agent}>.")
         await self._refresh_root(handoff.id)
         return "transferred"
@@ -263,7 +318,8 @@ class Desk:
             events.append({"event": "bot", "text": back, "timestamp": utcnow().timestamp(),
                            "metadata": {"handoff_resolved": handoff.id}})
         await self.trackers.append(handoff.conversation_id, events)
-        if was_live and not await self.customers.send(handoff.channel, handoff.recipient_id, back):
+        await self._audit(agent, "resolve", handoff)
+        if was_live and not await self.customers.send(handoff.conversation_id, back):
             await self._post(handoff, f":warning: The customer was not told on {handoff.channel} that the bot is back.")
         await self._run(self.store.add_message, handoff.id, SYSTEM, agent, "resolved")
         await self._post(handoff, f"<@{agent}> resolved this conversation; the bot has it again.")
@@ -299,6 +355,9 @@ class Desk:
         user = str((payload.get("user") or {}).get("id") or "")
         if not user:
             return "ignored: no user"
+        if not await self.may_act(user):
+            channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")
+            return await self._refuse(user, f"use {kind}", channel)
         if kind == "block_actions":
             results = []
             for action in payload.get("actions") or []:
@@ -312,9 +371,6 @@ class Desk:
 
     async def _block_action(self, payload: Mapping[str, Any], user: str, action: Mapping[str, Any]) -> str:
         action_id = action.get("action_id")
-        key = f"slack-action:{user}:{action.get('action_ts')}:{action_id}:{action.get('block_id')}"
-        if not await self._run(self.store.first_time, key):
-            return "duplicate"
         handoff = await self._handoff_of_action(payload, action)
         if handoff is None:
             logger.info("Slack action %s for no known handoff: ignored", action_id)
@@ -374,9 +430,10 @@ class Desk:
         handoff_id = meta.get("handoff_id")
         handoff = await self._run(self.store.get, int(handoff_id)) if handoff_id else None
         if handoff is None:
-            await self._run(lambda: self.store.add_correction(
+            correction_id = await self._run(lambda: self.store.add_correction(
                 conversation_id="slack", channel="slack", question=meta.get("question", ""),
                 wrong_answer=meta.get("wrong", ""), right_answer=str(right or ""), agent=user))
+            await self._audit(user, "correct", None, f"correction C{correction_id}")
             return "corrected"
         return await self.correct(handoff, user, str(right or ""), wrong_answer=meta.get("wrong", ""),
                                   question=meta.get("question") or None)
@@ -389,10 +446,16 @@ class Desk:
         words = str(form.get("text") or "").strip().split(maxsplit=2)
         if not user or not words or words[0].lower() in ("help", "?"):
             return HELP
+        if not await self.may_act(user):
+            await self._audit(user, "refused", None, f"/handoff {words[0][:20]}")
+            self.count("refused: not an agent")
+            return REFUSAL
         command = words[0].lower()
         if command == "queue":
             open_ones = await self._run(self.store.in_state, *OPEN_STATES)
             return queue_listing(open_ones, self.policy.mask_customer_ids)
+        if command in ("review", "approve", "reject"):
+            return await self._review_command(user, command, words[1:])
         if len(words) < 2 or not REF_PATTERN.match(words[1]):
             return f"Which conversation? Give its reference, e.g. `/handoff {command} H12`.\n{HELP}"
         handoff = await self._run(self.store.get, int(REF_PATTERN.match(words[1]).group(1)))
@@ -416,6 +479,34 @@ class Desk:
             return HELP
         return f"{handoff.ref}: {result}."
 
+    async def _review_command(self, user: str, command: str, args: Sequence[str]) -> str:
+        """``/handoff review`` lists pending corrections; ``approve``/``reject C3`` decides one (reviewers only)."""
+        if user not in self.policy.correction_reviewers():
+            await self._audit(user, "refused", None, f"/handoff {command}")
+            return "Only reviewers (agents.reviewers in handoff.yml) can review corrections."
+        if command == "review":
+            pending = await self._run(lambda: self.store.all_corrections(status=PENDING_REVIEW))
+            if not pending:
+                return "No corrections wait for review."
+            lines = [f"*C{c.id}* by <@{c.agent}>: _{_clip(c.question)}_ \u2192 {_clip(c.right_answer)}"
+                     for c in pending[:20]]
+            return "\n".join(lines + ["`/handoff approve C3` or `/handoff reject C3`"])
+        match = CORRECTION_REF.match(args[0].strip()) if args else None
+        if match is None:
+            return f"Which correction? `/handoff {command} C3` (see `/handoff review`)."
+        correction_id = int(match.group(1))
+        correction = await self._run(self.store.correction, correction_id)
+        if correction is None:
+            return f"There is no correction C{correction_id}."
+        if correction.agent == user:
+            return f"C{correction_id} is yours; another reviewer must decide it."
+        if not await self._run(self.store.review_correction, correction_id, user, command == "approve"):
+            return f"C{correction_id} was already {correction.status}."
+        handoff = await self._run(self.store.get, correction.handoff_id) if correction.handoff_id else None
+        await self._audit(user, command, handoff, f"correction C{correction_id}")
+        verdict = "approved: it goes into the next training export" if command == "approve" else "rejected"
+        return f"C{correction_id} {verdict}."
+
     # ------------------------------------------------------------------ timeouts
 
     async def sweep(self, now: Optional[dt.datetime] = None) -> int:
@@ -434,7 +525,12 @@ class Desk:
                 {"event": "slot", "name": HANDOFF_SLOT, "value": False},
                 {"event": "bot", "text": text, "timestamp": utcnow().timestamp(),
                  "metadata": {"handoff_timeout": handoff.id}}])
-            if not await self.customers.send(handoff.channel, handoff.recipient_id, text):
+            if not await self.customers.send(handoff.conversation_id, text):
                 logger.error("handoff %s: the customer was not told about the timeout", handoff.ref)
             await self._refresh_root(handoff.id)
         return count
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -4,7 +4,7 @@ ML environment only (uses :mod:`bot.data.schema`, pydantic 2). The output is rea
 pipeline's ``jsonl`` reader (``bot.data.readers.read_jsonl``; format name ``jsonl``), one
 conversation per line:
 
-- a **correction** becomes a conversation ending in the customer's question and an ``agent``
+- a **correction** (only once a reviewer approved it) becomes a conversation ending in the customer's question and an ``agent``
   turn with the right answer; ``metadata.wrong_answer`` keeps what the bot said, so NLU and
   fine-tuning runs can learn the answer and evaluations can check the bot no longer says it.
 - a **handoff with agent replies** becomes the conversation as the agent saw it: the last
@@ -21,7 +21,7 @@ import logging
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
-from bot.handoff.store import AGENT_REPLY, CUSTOMER, HandoffStore
+from bot.handoff.store import AGENT_REPLY, APPROVED, CUSTOMER, HandoffStore
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def correction_conversations(store: HandoffStore) -> Iterator[Any]:
     """One canonical conversation per stored correction."""
     from bot.data.schema import Conversation
 
-    for correction in store.all_corrections():
+    for correction in store.all_corrections(status=APPROVED):
         turns = []
         # The context up to (not including) the wrong answer; then the question and the right answer.
         context = list(correction.context)

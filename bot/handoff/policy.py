@@ -30,7 +30,7 @@ CONDITION_KEYS = (
     "intents", "keywords", "patterns", "refund_amount_over", "sentiment_below",
     "fallbacks_in_a_row", "abstentions_in_a_row",
 )
-MESSAGE_KEYS = ("live", "queued", "already_open", "already_queued", "timeout", "back")
+MESSAGE_KEYS = ("live", "queued", "already_open", "already_queued", "timeout", "back", "delivery_failed")
 _TOP_KEYS = ("version", "slack", "hours", "agents", "queue", "escalation", "messages")
 _REASON_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
@@ -148,6 +148,12 @@ class HandoffPolicy:
     messages: Mapping[str, str]
     source: str = "handoff.yml"
     labels: Mapping[str, str] = field(default_factory=dict)
+    allowed: tuple[str, ...] = ()
+    """Slack user ids who may act on handoffs (claim, reply, note, transfer, correct, resolve)."""
+    allowed_usergroup: Optional[str] = None
+    """A Slack user group (``S...``) whose members may act too."""
+    reviewers: tuple[str, ...] = ()
+    """Slack user ids who may approve agents' corrections into training data."""
 
     def label(self, reason: str) -> str:
         """The text shown to agents for a reason code (the code itself when unknown)."""
@@ -159,6 +165,20 @@ class HandoffPolicy:
         if override is not None:
             return tuple(part.strip() for part in override.split(",") if part.strip())
         return self.on_shift
+
+    def allowed_agents(self) -> tuple[str, ...]:
+        """Who may act (``SWITCHBOARD_HANDOFF_AGENTS``, comma-separated ids, overrides the file)."""
+        override = os.environ.get("SWITCHBOARD_HANDOFF_AGENTS")
+        if override is not None:
+            return tuple(part.strip() for part in override.split(",") if part.strip())
+        return self.allowed
+
+    def correction_reviewers(self) -> tuple[str, ...]:
+        """Who may approve corrections (``SWITCHBOARD_HANDOFF_REVIEWERS`` overrides the file)."""
+        override = os.environ.get("SWITCHBOARD_HANDOFF_REVIEWERS")
+        if override is not None:
+            return tuple(part.strip() for part in override.split(",") if part.strip())
+        return self.reviewers
 
     def channel(self) -> str:
         """The agents' Slack channel id (``SLACK_AGENTS_CHANNEL`` overrides the file)."""
@@ -214,11 +234,20 @@ def parse_policy(raw: Any, source: str = "handoff.yml") -> HandoffPolicy:
     last_messages = check.integer(slack.get("last_messages", 6), "slack.last_messages", minimum=1, maximum=50)
 
     hours = _parse_hours(check, top["hours"])
-    agents = check.mapping(top["agents"], "agents", required=("on_shift",), allowed=("on_shift",))
-    on_shift_raw = agents["on_shift"] if agents["on_shift"] is not None else []
-    if not isinstance(on_shift_raw, list):
-        check.fail("agents.on_shift", on_shift_raw, "give a list of Slack user ids, e.g. [U0AGENTPAT]")
-    on_shift = tuple(check.string(item, f"agents.on_shift[{i}]") for i, item in enumerate(on_shift_raw))
+    agents = check.mapping(top["agents"], "agents", required=("on_shift", "allowed"),
+                           allowed=("on_shift", "allowed", "allowed_usergroup", "reviewers"))
+    on_shift = _user_ids(check, agents["on_shift"], "agents.on_shift")
+    allowed = _user_ids(check, agents["allowed"], "agents.allowed")
+    reviewers = _user_ids(check, agents.get("reviewers"), "agents.reviewers")
+    usergroup = agents.get("allowed_usergroup") or None
+    if usergroup is not None and not (isinstance(usergroup, str) and re.fullmatch(r"S[A-Z0-9]{2,30}", usergroup)):
+        check.fail("agents.allowed_usergroup", usergroup, "give a Slack user group id like S0CARETEAM, or leave it out")
+    for i, user in enumerate(on_shift):
+        if user not in allowed and usergroup is None:
+            check.fail(f"agents.on_shift[{i}]", user, "an agent on shift must also be listed in agents.allowed")
+    for i, user in enumerate(reviewers):
+        if user not in allowed and usergroup is None:
+            check.fail(f"agents.reviewers[{i}]", user, "a reviewer must also be listed in agents.allowed")
 
     queue = check.mapping(top["queue"], "queue", required=("claim_timeout_minutes",),
                           allowed=("claim_timeout_minutes", "average_handling_minutes", "sweep_interval_seconds"))
@@ -247,7 +276,19 @@ def parse_policy(raw: Any, source: str = "handoff.yml") -> HandoffPolicy:
         slack_channel=channel, mask_customer_ids=mask, last_messages=last_messages, hours=hours,
         on_shift=on_shift, claim_timeout=dt.timedelta(minutes=timeout), average_handling_minutes=handling,
         sweep_interval_seconds=sweep, escalation=rules, messages=texts, source=source, labels=labels,
+        allowed=allowed, allowed_usergroup=usergroup, reviewers=reviewers,
     )
+
+
+def _user_ids(check: "_Checker", raw: Any, where: str) -> tuple[str, ...]:
+    items = raw if raw is not None else []
+    if not isinstance(items, list):
+        check.fail(where, raw, "give a list of Slack user ids, e.g. [U0AGENTPAT]")
+    ids = tuple(check.string(item, f"{where}[{i}]") for i, item in enumerate(items))
+    for i, user in enumerate(ids):
+        if not re.fullmatch(r"[UW][A-Z0-9]{2,30}", user):
+            check.fail(f"{where}[{i}]", user, "a Slack user id starts with U or W, e.g. U0AGENTPAT")
+    return ids
 
 
 def _parse_hours(check: "_Checker", raw: Any) -> BusinessHours:

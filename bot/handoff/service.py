@@ -99,16 +99,33 @@ def relay_customer_message(store: HandoffStore, policy: HandoffPolicy, slack: Op
     if handoff.state == WAITING and now - handoff.created_at >= policy.claim_timeout:
         outcome = time_out(store, policy, slack, handoff, now)
         if outcome is not None:
-            if message_id is None or store.first_time(f"relay:{conversation_id}:{message_id}"):
-                store.add_message(handoff.id, CUSTOMER, "customer", text)
-                _post_in_thread(slack, handoff, customer_message(text))
+            _relay(store, slack, handoff, conversation_id, text, message_id)
             return outcome
         handoff = store.get(handoff.id) or handoff
-    if message_id is not None and not store.first_time(f"relay:{conversation_id}:{message_id}"):
-        return Outcome(handoff, None, True)
-    store.add_message(handoff.id, CUSTOMER, "customer", text)
-    _post_in_thread(slack, handoff, customer_message(text))
+    _relay(store, slack, handoff, conversation_id, text, message_id)
     return Outcome(handoff, None, True)
+
+
+def _relay(store: HandoffStore, slack: Optional[SlackApi], handoff: Handoff, conversation_id: str, text: str,
+           message_id: Optional[str]) -> None:
+    """Store the customer's message once and post it into the thread once.
+
+    Raises:
+        SlackUnavailable: the thread exists but Slack refused the post; the caller's turn fails
+            and is retried (the message is not stored twice, and posted once it goes through).
+    """
+    stored_key = f"relay:{conversation_id}:{message_id}" if message_id else None
+    if stored_key is None or store.first_time(stored_key):
+        store.add_message(handoff.id, CUSTOMER, "customer", text)
+    posted_key = f"relay-posted:{conversation_id}:{message_id}" if message_id else None
+    if posted_key is not None and store.recorded(posted_key):
+        return
+    if slack is None or not handoff.thread_ts or not handoff.slack_channel:
+        logger.error("handoff %s: no Slack thread to post in; the message is stored only", handoff.ref)
+        return
+    slack.post(handoff.slack_channel, customer_message(text), thread_ts=handoff.thread_ts)
+    if posted_key is not None:
+        store.first_time(posted_key)
 
 
 def time_out(store: HandoffStore, policy: HandoffPolicy, slack: Optional[SlackApi], handoff: Handoff,

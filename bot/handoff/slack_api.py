@@ -77,3 +77,8 @@ class SlackApi:
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal."""
         self._call("views.open", trigger_id=trigger_id, view=view)
+
+    def usergroup_members(self, usergroup: str) -> list[str]:
+        """The user ids in a Slack user group (``usergroups.users.list``)."""
+        reply = self._call("usergroups.users.list", usergroup=usergroup)
+        return [str(user) for user in reply.get("users") or []]

@@ -1,7 +1,7 @@
 """Handoff state in a database through SQLAlchemy (Core; works with SQLAlchemy 1.4 and 2.x).
 
 SQLite under ``var/`` by default, any SQLAlchemy URL through ``SWITCHBOARD_DATABASE_URL``
-(see :func:`bot.feedback.database_url`). Both servers use the same database: the action
+(see :func:`bot.db.database_url`). Both servers use the same database: the action
 server opens handoffs and relays customer messages, the Slack side (in the Rasa server)
 claims, transfers, replies, resolves.
 
@@ -12,8 +12,12 @@ Guarantees:
   afterwards, under a unique constraint.
 * Ownership changes are single conditional UPDATEs (``... WHERE state = :expected``),
   so of two agents racing to claim exactly one wins, on SQLite and PostgreSQL alike.
-* Idempotency: :meth:`HandoffStore.first_time` records a key (Slack ``event_id``,
-  action id, Rasa message id) and answers True only the first time it is seen.
+* Idempotency: :meth:`HandoffStore.first_time` records a key (an agent reply already
+  delivered, a relayed Rasa message id) and answers True only the first time it is seen.
+* Accountability: every agent action (claim, transfer, note, reply, correct, resolve, review,
+  and refused attempts by people who are not agents) is appended to ``handoff_audit`` with who,
+  what, when and which conversation (no message text). Corrections wait for a reviewer
+  (``status`` pending -> approved or rejected) before the training export includes them.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -35,6 +38,11 @@ RESOLVED = "resolved"        # handed back to the bot
 OPEN_STATES = (QUEUED, WAITING, AGENT)
 LIVE_STATES = (WAITING, AGENT)
 
+# Review states of a correction.
+PENDING_REVIEW = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+
 # Kinds of stored messages.
 CUSTOMER = "customer"
 AGENT_REPLY = "agent"
@@ -45,20 +53,6 @@ SYSTEM = "system"
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.timezone.utc)
-
-
-def engine_url(url: str) -> str:
-    """``url`` with a PostgreSQL driver that is installed in this environment.
-
-    SQLAlchemy 2 reads a bare ``postgresql://`` as psycopg 3 and SQLAlchemy 1.4 as psycopg2;
-    both environments have psycopg2, so one ``SWITCHBOARD_DATABASE_URL`` serves both servers.
-    """
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        import importlib.util
-
-        if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
-            return "postgresql+psycopg2://" + url.split("://", 1)[1]
-    return url
 
 
 def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
@@ -124,6 +118,22 @@ class Correction:
     agent: str
     context: list[dict[str, Any]]
     created_at: dt.datetime
+    status: str = PENDING_REVIEW
+    reviewer: Optional[str] = None
+    reviewed_at: Optional[dt.datetime] = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One agent action: who did what, when, on which conversation (no message text)."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    conversation_id: Optional[str]
+    handoff_id: Optional[int]
+    detail: str
 
 
 class HandoffStore:
@@ -132,18 +142,11 @@ class HandoffStore:
     def __init__(self, url: Optional[str] = None) -> None:
         import sqlalchemy as sa
 
-        from bot.feedback import database_url
+        from bot.db import create_engine, database_url
 
         self.url = url or database_url()
-        connect_args: dict[str, Any] = {}
-        if self.url.startswith("sqlite"):
-            path = self.url[len("sqlite:///"):]
-            if path and path != ":memory:":
-                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            # Two server processes share the file: wait for a lock instead of failing.
-            connect_args = {"timeout": 30, "check_same_thread": False}
         self._sa = sa
-        self.engine = sa.create_engine(engine_url(self.url), future=True, connect_args=connect_args, pool_pre_ping=True)
+        self.engine = create_engine(self.url)
         metadata = sa.MetaData()
         self.handoffs = sa.Table(
             "handoff_conversations", metadata,
@@ -190,6 +193,19 @@ class HandoffStore:
             sa.Column("agent", sa.String(64), nullable=False),
             sa.Column("context_json", sa.Text, nullable=False, default="[]"),
             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("status", sa.String(16), nullable=True),  # NULL (older rows): pending
+            sa.Column("reviewer", sa.String(64), nullable=True),
+            sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+        )
+        self.audit = sa.Table(
+            "handoff_audit", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+            sa.Column("actor", sa.String(64), nullable=False),
+            sa.Column("action", sa.String(32), nullable=False),
+            sa.Column("conversation_id", sa.String(255), nullable=True, index=True),
+            sa.Column("handoff_id", sa.Integer, nullable=True),
+            sa.Column("detail", sa.String(255), nullable=False, default=""),
         )
         self.processed = sa.Table(
             "handoff_processed", metadata,
@@ -197,6 +213,9 @@ class HandoffStore:
             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         )
         metadata.create_all(self.engine)
+        from bot.db import add_missing_columns
+
+        add_missing_columns(self.engine, self.corrections)  # databases of the release before review
 
     # ------------------------------------------------------------------ idempotency
 
@@ -209,6 +228,34 @@ class HandoffStore:
             return True
         except sa.exc.IntegrityError:
             return False
+
+    def recorded(self, key: str) -> bool:
+        """True when :meth:`first_time` has recorded ``key``."""
+        with self.engine.connect() as connection:
+            return connection.execute(self.processed.select().where(self.processed.c.key == key[:255])).first() \
+                is not None
+
+    # ------------------------------------------------------------------ audit log
+
+    def log_action(self, actor: str, action: str, conversation_id: Optional[str] = None,
+                   handoff_id: Optional[int] = None, detail: str = "", now: Optional[dt.datetime] = None) -> None:
+        """Append an agent action to the audit log (``detail``: no message text, at most 255 characters)."""
+        with self.engine.begin() as connection:
+            connection.execute(self.audit.insert().values(
+                at=now or utcnow(), actor=actor[:64], action=action[:32], conversation_id=conversation_id,
+                handoff_id=handoff_id, detail=detail[:255]))
+
+    def audit_log(self, conversation_id: Optional[str] = None, handoff_id: Optional[int] = None) -> list[AuditEntry]:
+        """Audit entries, oldest first (optionally of one conversation or handoff)."""
+        query = self.audit.select()
+        if conversation_id is not None:
+            query = query.where(self.audit.c.conversation_id == conversation_id)
+        if handoff_id is not None:
+            query = query.where(self.audit.c.handoff_id == handoff_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(self.audit.c.id)).all()
+        return [AuditEntry(r.id, _aware(r.at), r.actor, r.action, r.conversation_id, r.handoff_id, r.detail or "")
+                for r in rows]
 
     # ------------------------------------------------------------------ reading
 
@@ -274,13 +321,42 @@ class HandoffStore:
             return [StoredMessage(r.id, r.handoff_id, r.kind, r.author, r.text, json.loads(r.context_json or "[]"),
                                   _aware(r.created_at)) for r in rows]
 
-    def all_corrections(self) -> list[Correction]:
-        """Every correction, oldest first."""
+    def all_corrections(self, status: Optional[str] = None) -> list[Correction]:
+        """Every correction (or those in review ``status``), oldest first."""
+        c = self.corrections
+        query = c.select()
+        if status == PENDING_REVIEW:
+            query = query.where((c.c.status == PENDING_REVIEW) | c.c.status.is_(None))
+        elif status is not None:
+            query = query.where(c.c.status == status)
         with self.engine.connect() as connection:
-            rows = connection.execute(self.corrections.select().order_by(self.corrections.c.id))
-            return [Correction(r.id, r.handoff_id, r.conversation_id, r.channel, r.question, r.wrong_answer,
-                               r.right_answer, r.agent, json.loads(r.context_json or "[]"), _aware(r.created_at))
-                    for r in rows]
+            rows = connection.execute(query.order_by(c.c.id))
+            return [self._correction(r) for r in rows]
+
+    def correction(self, correction_id: int) -> Optional[Correction]:
+        """One correction by id."""
+        with self.engine.connect() as connection:
+            row = connection.execute(self.corrections.select().where(self.corrections.c.id == correction_id)).first()
+        return self._correction(row) if row is not None else None
+
+    @staticmethod
+    def _correction(r: Any) -> Correction:
+        return Correction(r.id, r.handoff_id, r.conversation_id, r.channel, r.question, r.wrong_answer,
+                          r.right_answer, r.agent, json.loads(r.context_json or "[]"), _aware(r.created_at),
+                          r.status or PENDING_REVIEW, r.reviewer, _aware(r.reviewed_at))
+
+    def review_correction(self, correction_id: int, reviewer: str, approve: bool) -> bool:
+        """Approve or reject a pending correction; False when it is not pending or the reviewer wrote it.
+
+        A correction is never approved by its own author (four eyes).
+        """
+        c = self.corrections
+        pending = (c.c.status == PENDING_REVIEW) | c.c.status.is_(None)
+        with self.engine.begin() as connection:
+            result = connection.execute(c.update().where((c.c.id == correction_id) & pending & (c.c.agent != reviewer))
+                                        .values(status=APPROVED if approve else REJECTED, reviewer=reviewer,
+                                                reviewed_at=utcnow()))
+            return result.rowcount == 1
 
     def all_agent_replies(self) -> list[tuple[Handoff, StoredMessage]]:
         """Every agent reply sent to a customer, with its handoff, oldest first."""
@@ -374,15 +450,16 @@ class HandoffStore:
 
     def add_correction(self, conversation_id: str, channel: str, question: str, wrong_answer: str,
                        right_answer: str, agent: str, handoff_id: Optional[int] = None,
-                       context: Sequence[dict[str, Any]] = ()) -> None:
-        """Store an agent's correction of a bot answer."""
+                       context: Sequence[dict[str, Any]] = ()) -> int:
+        """Store an agent's correction of a bot answer, pending review; returns its id."""
         if not right_answer.strip():
             raise ValueError("a correction needs the right answer, got an empty text")
         with self.engine.begin() as connection:
-            connection.execute(self.corrections.insert().values(
+            result = connection.execute(self.corrections.insert().values(
                 handoff_id=handoff_id, conversation_id=conversation_id, channel=channel, question=question,
                 wrong_answer=wrong_answer, right_answer=right_answer.strip(), agent=agent,
-                context_json=json.dumps(list(context)), created_at=utcnow()))
+                context_json=json.dumps(list(context)), created_at=utcnow(), status=PENDING_REVIEW))
+            return int(result.inserted_primary_key[0])
 
     def expired_waiting(self, timeout: dt.timedelta, now: Optional[dt.datetime] = None) -> list[Handoff]:
         """Waiting handoffs nobody claimed within ``timeout``."""
@@ -391,5 +468,5 @@ class HandoffStore:
 
     def drop_all(self) -> None:
         """Delete every handoff table (tests against a shared PostgreSQL database)."""
-        for table in (self.processed, self.corrections, self.messages, self.handoffs):
+        for table in (self.audit, self.processed, self.corrections, self.messages, self.handoffs):
             table.drop(self.engine, checkfirst=True)
