@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Set
 
-from bot.data.redact import PLACEHOLDER_RE
+from bot.privacy.detection import PLACEHOLDER_RE
 from bot.data.schema import Conversation, Turn
 
 logger = logging.getLogger(__name__)

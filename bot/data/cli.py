@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``data`` sub-commands to ``parser``."""
-    from bot.data.pii_tagger import HELD_OUT_GROUPS
+    from bot.privacy.tagger import HELD_OUT_GROUPS
 
     sub = parser.add_subparsers(dest="data_command", metavar="STEP")
     sub.required = True
@@ -108,10 +108,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="also write the scores as JSON to this file (with the groups and the command)")
 
     p = sub.add_parser("train-redaction-tagger",
-                       help="retrain the learned name, address and id tagger (bot/data/pii_tagger.crfsuite)")
+                       help="retrain the learned name, address and id tagger (bot/privacy/tagger.crfsuite)")
     p.add_argument("file", nargs="?", type=Path, default=Path("tests/bot/data/fixtures/pii_eval.jsonl"),
                    help="labelled sentences, as for eval-redaction (default: %(default)s)")
-    p.add_argument("--out", type=Path, help="model file to write (default: the shipped bot/data/pii_tagger.crfsuite)")
+    p.add_argument("--out", type=Path, help="model file to write (default: the shipped bot/privacy/tagger.crfsuite)")
     p.add_argument("--exclude-group", action="append",
                    help="groups never trained on (repeatable; default: "
                         f"{', '.join(HELD_OUT_GROUPS)}, kept for an honest measurement)")
@@ -172,7 +172,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _redact(args: argparse.Namespace) -> int:
-    from bot.data.redact import RedactionConfig, RedactionReport, Redactor, redact_conversations
+    from bot.privacy.redactor import RedactionConfig, RedactionReport, Redactor, redact_conversations
     from bot.data.schema import load_conversations, write_conversations
     from bot.data.storage import write_json
 
@@ -313,8 +313,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _train_tagger(args: argparse.Namespace) -> int:
-    from bot.data.pii_eval import load_eval
-    from bot.data.pii_tagger import HELD_OUT_GROUPS, MODEL_FILE, train
+    from bot.privacy.evaluation import load_eval
+    from bot.privacy.tagger import HELD_OUT_GROUPS, MODEL_FILE, train
 
     excluded = args.exclude_group or list(HELD_OUT_GROUPS)
     rows = [r for r in load_eval(args.file) if r.get("group") not in excluded]
@@ -328,8 +328,8 @@ def _train_tagger(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from bot.data.pii_eval import evaluate, load_eval
-    from bot.data.redact import RedactionConfig, Redactor
+    from bot.privacy.evaluation import evaluate, load_eval
+    from bot.privacy.redactor import RedactionConfig, Redactor
     from bot.data.storage import write_json
 
     rows = load_eval(args.file, args.group)

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.data.card import render_card
 from bot.data.clean import Cleaner, CleaningConfig
 from bot.data.readers import FORMATS, ReaderOptions, read_source
-from bot.data.redact import RedactionConfig, RedactionReport, Redactor
+from bot.privacy.redactor import RedactionConfig, RedactionReport, Redactor
 from bot.data.schema import Conversation, write_conversations
 from bot.data.split import DEFAULT_RATIOS, split_conversations, validate_ratios
 from bot.data.storage import IssueLog, write_json

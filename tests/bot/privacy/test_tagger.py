@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.data.pii_eval import load_eval
-from bot.data.pii_tagger import (
+from bot.privacy.evaluation import load_eval
+from bot.privacy.tagger import (
     HELD_OUT_GROUPS,
     MODEL_FILE,
     PiiTagger,
@@ -18,10 +18,10 @@ from bot.data.pii_tagger import (
     tokenize,
     train,
 )
-from bot.data.redact import RedactionConfig, Redactor
+from bot.privacy.redactor import RedactionConfig, Redactor
 
 ROOT = Path(__file__).resolve().parents[3]
-EVAL = Path(__file__).parent / "fixtures" / "pii_eval.jsonl"
+EVAL = Path(__file__).parents[1] / "data" / "fixtures" / "pii_eval.jsonl"
 
 
 def test_tokens_keep_offsets_and_split_cjk_by_character() -> None:
@@ -73,7 +73,7 @@ def test_the_shipped_model_is_the_one_the_committed_labels_build(tmp_path: Path)
     rows = [r for r in load_eval(EVAL) if r["group"] not in HELD_OUT_GROUPS]
     rebuilt = train(rows, tmp_path / "rebuilt.crfsuite")
     assert rebuilt.read_bytes() == MODEL_FILE.read_bytes(), (
-        "bot/data/pii_tagger.crfsuite is stale: run `python -m bot data train-redaction-tagger`")
+        "bot/privacy/tagger.crfsuite is stale: run `python -m bot data train-redaction-tagger`")
 
 
 def test_the_tagger_completes_an_address_the_rules_found_part_of() -> None:

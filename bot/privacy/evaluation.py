@@ -19,7 +19,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
-from bot.data.redact import ENTITY_TYPES, Detection, Redactor
+from bot.privacy.detection import Detection, ENTITY_TYPES
+from bot.privacy.redactor import Redactor
+
 
 _FAMILY = {"ORDER_ID": "ID", "ACCOUNT_ID": "ID"}
 

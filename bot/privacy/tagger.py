@@ -1,6 +1,6 @@
 """A learned tagger for person names, street addresses and identifiers, next to the rule recognisers.
 
-The rules of :mod:`bot.data.redact` find every e-mail, card and IBAN of the blind test sets, but
+The rules of :mod:`bot.privacy.recognisers` find every e-mail, card and IBAN of the blind test sets, but
 each new author's names and addresses fooled them in new ways (recall 0.68-0.88 on sets measured
 as is). This module adds a linear-chain CRF (``python-crfsuite``) over tokens, trained on the
 labelled sentences of ``tests/bot/data/fixtures/pii_eval.jsonl``: features of each token and its
@@ -11,7 +11,7 @@ character at a time (no spaces between words). The rules' own detections are del
 to most of the training sentences, so a CRF trained on them learned to trust them and added
 nothing on new sets (blind5 person recall 0.78 with them as features, 0.84 without).
 
-The model (``pii_tagger.crfsuite``, about 1 MB) is committed next to this file and rebuilt with
+The model (``tagger.crfsuite``, about 2 MB) is committed next to this file and rebuilt with
 ``python -m bot data train-redaction-tagger``; it is never trained on the groups it is measured on
 (``HELD_OUT_GROUPS``).
 """
@@ -24,9 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.data import pii_lexicon as lex
+from bot.privacy import lexicon as lex
+from bot.privacy.recognisers.name_scores import fold_key, name_score
 
-MODEL_FILE = Path(__file__).with_name("pii_tagger.crfsuite")
+
+MODEL_FILE = Path(__file__).with_name("tagger.crfsuite")
 TAGGED_TYPES = ("PERSON", "ADDRESS", "ORDER_ID", "ACCOUNT_ID")
 HELD_OUT_GROUPS = ("blind6", "blind9", "blind18")
 """Labelled groups the shipped model never sees: the honest measurement of the tagger."""
@@ -87,8 +89,6 @@ def _word_sets() -> Dict[str, frozenset]:
 @lru_cache(maxsize=200_000)
 def _word_features(word: str) -> Tuple[str, ...]:
     """Features of a word on its own (cached: the same words recur)."""
-    from bot.data.redact import _fold_key, _name_score  # the rule module's lexicon look-up
-
     lower = word.lower()
     feats = [f"w={lower}", f"shape={_shape(word)}", f"script={_script(word[0])}", f"len={min(len(word), 8)}"]
     if len(word) > 3:
@@ -103,7 +103,7 @@ def _word_features(word: str) -> Tuple[str, ...]:
         if lower in words:
             feats.append(f"in={name}")
     if word[0].isalpha() and _script(word[0]) in ("latin", "cyrillic", "greek"):
-        score = _name_score(_fold_key(word))
+        score = name_score(fold_key(word))
         if score is not None:
             feats.append("name")
             feats.append(f"name_zipf={min(int(score.zipf), 6)}")
@@ -239,4 +239,3 @@ class PiiTagger:
 def load_tagger(model_file: Path = MODEL_FILE) -> PiiTagger:
     """The tagger of ``model_file``, loaded once per process."""
     return PiiTagger(model_file)
-

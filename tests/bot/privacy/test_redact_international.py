@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.data.redact import Redactor, _trie_re, find_addresses, find_identifiers, find_persons
+from bot.privacy.recognisers.addresses import find_addresses
+from bot.privacy.recognisers.identifiers import find_identifiers
+from bot.privacy.recognisers.persons import find_persons
+from bot.privacy.redactor import Redactor
+from bot.privacy.regex import trie_re
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +160,6 @@ def test_identifier_lookalikes_of_other_systems(text: str) -> None:
 def test_word_lists_become_a_trie_that_matches_the_longest_word() -> None:
     import re
 
-    pattern = re.compile(r"\b%s(?!\w)" % _trie_re(["ul.", "ul", "thanks", "thanks so much", "x y"]), re.I)
+    pattern = re.compile(r"\b%s(?!\w)" % trie_re(["ul.", "ul", "thanks", "thanks so much", "x y"]), re.I)
     assert [m.group() for m in pattern.finditer("ul. Długa, Thanks so much, thanks, x  y")] == [
         "ul.", "Thanks so much", "thanks", "x  y"]

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.data.redact import Redactor, find_cards, find_emails, find_identifiers, find_phones
+from bot.privacy.recognisers.emails import find_emails
+from bot.privacy.recognisers.identifiers import find_identifiers
+from bot.privacy.recognisers.payments import find_cards
+from bot.privacy.recognisers.phones import find_phones
+from bot.privacy.redactor import Redactor
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.data import pii_lexicon as lex
-from bot.data.pii_eval import evaluate, load_eval
-from bot.data.redact import (
-    RedactionConfig,
-    RedactionReport,
-    Redactor,
-    find_addresses,
-    find_cards,
-    find_ibans,
-    find_identifiers,
-    find_phones,
-)
 from bot.data.schema import Conversation, Turn
+from bot.privacy import lexicon as lex
+from bot.privacy.evaluation import evaluate, load_eval
+from bot.privacy.recognisers.addresses import find_addresses
+from bot.privacy.recognisers.identifiers import find_identifiers
+from bot.privacy.recognisers.payments import find_cards, find_ibans
+from bot.privacy.recognisers.phones import find_phones
+from bot.privacy.redactor import RedactionConfig, RedactionReport, Redactor
 
-EVAL = Path(__file__).parent / "fixtures" / "pii_eval.jsonl"
+EVAL = Path(__file__).parents[1] / "data" / "fixtures" / "pii_eval.jsonl"
 RECALL_GOALS = {"EMAIL": 0.98, "PHONE": 0.98, "CARD_NUMBER": 0.98, "PERSON": 0.90, "ADDRESS": 0.90}
 
 
@@ -63,7 +58,7 @@ def _assert_recall_and_precision(redactor: Redactor, group: str | None, recall_f
 # tagger is trained on it since, so it is no longer unseen.
 BLIND4_FLOORS = {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.76, "PERSON": 0.87,
                  "ORDER_ID": 0.91, "ACCOUNT_ID": 0.77}
-# blind6, blind9 and blind18: never used to tune the rules nor to train the tagger (pii_tagger.HELD_OUT_GROUPS).
+# blind6, blind9 and blind18: never used to tune the rules nor to train the tagger (bot.privacy.tagger.HELD_OUT_GROUPS).
 # Their numbers with the tagger (docs/data-pipeline.md) are the floors: unseen data must not get worse.
 UNSEEN_FLOORS = {
     "blind6": {"EMAIL": 1.0, "PHONE": 1.0, "CARD_NUMBER": 1.0, "IBAN": 1.0, "ADDRESS": 0.94, "PERSON": 0.93,
@@ -321,7 +316,7 @@ def test_unknown_phone_regions_are_rejected() -> None:
 
 
 def test_long_text_is_searched_in_windows_without_losing_or_doubling_entities(redactor: Redactor) -> None:
-    from bot.data.redact import DETECTION_WINDOW
+    from bot.privacy.redactor import DETECTION_WINDOW
 
     filler = "the parcel is late again and nobody answers "
     pieces, expected = [], []
@@ -338,7 +333,7 @@ def test_long_text_is_searched_in_windows_without_losing_or_doubling_entities(re
 
 
 def test_a_window_edge_inside_an_entity_still_finds_it_whole(redactor: Redactor) -> None:
-    from bot.data.redact import DETECTION_WINDOW
+    from bot.privacy.redactor import DETECTION_WINDOW
 
     for shift in range(-40, 41, 8):  # the card number straddles the end of the first window
         prefix = "x" * (DETECTION_WINDOW - 10 + shift) + " "
