@@ -117,11 +117,25 @@ def _install_watch() -> None:
 
 
 class _Collector(CollectingOutputChannel):
-    """Collects a turn's replies; the ``during_turn`` crash point of the durability tests fires here."""
+    """Collects a turn's replies; the ``during_turn`` crash point of the durability tests fires here.
+
+    Rasa's collector splits a text at blank lines into several messages (what its REST channel
+    answers); with ``split_paragraphs`` False a text stays one message, as messaging channels send it.
+    """
+
+    def __init__(self, split_paragraphs: bool = True) -> None:
+        super().__init__()
+        self.split_paragraphs = split_paragraphs
 
     async def _persist_message(self, message: Dict[str, Any]) -> None:
         faults.crash_point("during_turn")
         await super()._persist_message(message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if self.split_paragraphs:
+            await super().send_text_message(recipient_id, text, **kwargs)
+        else:
+            await self._persist_message(self._message(recipient_id, text=text))
 
 
 async def run_turn(processor: Any, message: UserMessage) -> None:
@@ -175,7 +189,7 @@ def recorded_replies(tracker: Any, message_id: str) -> Optional[List[Dict[str, A
 async def send_replies(output: OutputChannel, recipient_id: str, replies: Sequence[Dict[str, Any]]) -> None:
     """Send a turn's collected replies through a channel's output, in order."""
     for reply in replies:
-        await output.send_response(recipient_id, dict(reply))
+        await output.send_response(recipient_id, {k: v for k, v in reply.items() if k != "recipient_id"})
 
 
 class RasaTurns:
@@ -188,8 +202,9 @@ class RasaTurns:
     dialogue thread (a :class:`~connectors.delivery.LoopThread` shared by every channel of the
     server, created at start-up and stopped after the server stopped).
 
-    Outside a running server (a channel used from a script or a unit test) a turn is simply
-    ``on_new_message``, the callback Rasa passed to the channel's blueprint.
+    Outside a Rasa server (a channel used from a script, or mounted on a plain Sanic app by a
+    test: no ``app.ctx.agent``, which Rasa sets before its server starts) a turn is simply
+    ``on_new_message``, the callback given to the channel's blueprint.
     """
 
     def __init__(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
@@ -215,8 +230,12 @@ class RasaTurns:
             stop_dialogue_thread(app)
 
     async def answer(self, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None,
-                     metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+                     metadata: Optional[Dict[str, Any]] = None, split_paragraphs: bool = False,
+                     ) -> List[Dict[str, Any]]:
         """Handle one user message and return the bot's replies (not sent).
+
+        ``split_paragraphs``: a reply with blank lines becomes several messages (the web chat and
+        REST answers, as Rasa's REST channel makes them); otherwise it stays one message.
 
         With a ``message_id`` that the conversation already holds, the turn is not run again:
         the replies it recorded are returned.
@@ -225,8 +244,8 @@ class RasaTurns:
             TurnFailed: no model is loaded, or a custom action failed; nothing was saved.
         """
         app, thread = self._app, self._thread
-        if app is None or thread is None:
-            collector = CollectingOutputChannel()
+        if app is None or thread is None or not hasattr(app.ctx, "agent"):
+            collector = _Collector(split_paragraphs)
             await self._on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
                                                    message_id=message_id, metadata=metadata))
             return collector.messages
@@ -234,11 +253,12 @@ class RasaTurns:
         if agent is None or not agent.is_ready():
             raise TurnFailed("no model is loaded: the message cannot be processed yet")
         async with agent.lock_store.lock(sender_id):
-            return await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata))
+            return await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata,
+                                            split_paragraphs))
 
 
 async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, message_id: Optional[str],
-                  metadata: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+                  metadata: Optional[Dict[str, Any]], split_paragraphs: bool) -> List[Dict[str, Any]]:
     if message_id:
         tracker = await agent.tracker_store.retrieve(sender_id)
         recorded = recorded_replies(tracker, message_id) if tracker is not None else None
@@ -246,7 +266,7 @@ async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, mes
             logger.info("%s: a message already answered before a restart; its recorded replies are sent again",
                         input_channel)
             return recorded
-    collector = _Collector()
+    collector = _Collector(split_paragraphs)
     await run_turn(agent.processor, UserMessage(text, collector, sender_id, input_channel=input_channel,
                                                 message_id=message_id, metadata=metadata))
     return collector.messages
@@ -312,17 +332,25 @@ class ChannelIntake:
 
         @blueprint.listener("after_server_start")
         async def start(_app: Any, _loop: Any) -> None:
-            self.store = await asyncio.to_thread(self._store_factory)
-            self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead, **self._worker_options)
-            self.worker.start()
-            self._sweeper = asyncio.ensure_future(self._sweep_forever())
+            await self.start()
 
         @blueprint.listener("before_server_stop")
         async def stop(_app: Any, _loop: Any) -> None:
-            if self._sweeper is not None:
-                self._sweeper.cancel()
-            if self.worker is not None:
-                await self.worker.stop()
+            await self.stop()
+
+    async def start(self) -> None:
+        """Open the inbox and start the worker in the running loop."""
+        self.store = await asyncio.to_thread(self._store_factory)
+        self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead, **self._worker_options)
+        self.worker.start()
+        self._sweeper = asyncio.ensure_future(self._sweep_forever())
+
+    async def stop(self) -> None:
+        """Stop the worker (running messages may finish; waiting ones stay in the inbox)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        if self.worker is not None:
+            await self.worker.stop()
 
     async def _sweep_forever(self) -> None:
         while True:

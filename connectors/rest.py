@@ -108,7 +108,7 @@ class RestInput(InputChannel):
             metadata = {**metadata, "client_key": f"rest:{sender}"}
             conversation = identity.conversation_id(CHANNEL, sender)
             try:
-                replies = await turns.answer(text, conversation, CHANNEL, metadata=metadata)
+                replies = await turns.answer(text, conversation, CHANNEL, metadata=metadata, split_paragraphs=True)
             except TurnFailed as error:
                 logger.error("rest: the turn failed: %s", error)
                 return json_error(503, "the assistant could not answer just now, try again")

@@ -379,8 +379,7 @@ class WebChatInput(InputChannel):
                 session, token = self.sessions.issue()
                 return self._with_session(request, reply, session, token)
 
-        @webchat.route("/<path:path>", methods=["OPTIONS"])
-        async def preflight(request: Request, path: str) -> HTTPResponse:
+        async def preflight(request: Request) -> HTTPResponse:
             origin = request.headers.get("Origin")
             if not origin or origin not in self.cors_origins:
                 return response.empty(status=403)
@@ -389,6 +388,9 @@ class WebChatInput(InputChannel):
             reply.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
             reply.headers["Access-Control-Max-Age"] = "600"
             return reply
+
+        for path in ("message", "inbox", "session"):
+            webchat.add_route(preflight, f"/{path}", methods=["OPTIONS"], name=f"webchat_preflight_{path}")
 
         @webchat.route("/session", methods=["POST"])
         async def new_session(request: Request) -> HTTPResponse:
@@ -450,7 +452,7 @@ class WebChatInput(InputChannel):
                 return refused(request, error.status, str(error))
             conversation = identity.conversation_id(CHANNEL, session.session_id)
             try:
-                replies = await turns.answer(text, conversation, CHANNEL,
+                replies = await turns.answer(text, conversation, CHANNEL, split_paragraphs=True,
                                              metadata={"client_key": self.client_key(request)})
             except TurnFailed as error:
                 logger.error("webchat: the turn failed: %s", error)

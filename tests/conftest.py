@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Iterator
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Runtime state of code under test (key files, databases) never lands in the checkout's var/.
+os.environ.setdefault("SWITCHBOARD_VAR_DIR", tempfile.mkdtemp(prefix="switchboard-tests-"))
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,7 @@ class IntakeWorker:
 
     async def _failed(self, item: InboxItem, error: BaseException) -> None:
         kind = type(error).__name__
+        logger.debug("%s intake: message %d failed", self.channel, item.id, exc_info=error)  # may hold text: debug only
         self.stats.errors_by_type[kind] = self.stats.errors_by_type.get(kind, 0) + 1
         attempts = item.attempts + 1
         description = f"{kind}: {str(error)[:200]}" if isinstance(error, PublicError) else kind

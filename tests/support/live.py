@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,13 +41,27 @@ def http(method: str, url: str, payload: Any = None, raw: Optional[bytes] = None
 
 
 @dataclass
+class WebChatSession:
+    """A web chat session the server issued: its bearer token and conversation id."""
+
+    token: str
+    conversation_id: str
+
+
+@dataclass
 class LiveBot:
-    """A running action server + Rasa server with the API enabled behind a token."""
+    """A running action server + Rasa server with the API and the REST channel enabled behind tokens.
+
+    Web chat calls take a ``sender`` label: the first call with a label asks the server for a
+    session (``POST /webhooks/webchat/session``) and later calls reuse it, like one browser.
+    """
 
     workdir: Path
     rasa_port: int = field(default_factory=launcher.free_port)
     action_port: int = field(default_factory=launcher.free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    rest_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    sessions: dict[str, WebChatSession] = field(default_factory=dict)
     action: Optional[launcher.ServiceProcess] = None
     rasa: Optional[launcher.ServiceProcess] = None
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -61,7 +76,7 @@ class LiveBot:
     def start(self) -> "LiveBot":
         model = ensure_trained()
         log_dir = self.workdir / "log"
-        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir), **self.extra_env}
+        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir), "SWITCHBOARD_REST_TOKEN": self.rest_token, **self.extra_env}
         endpoints = launcher.write_endpoints(
             self.workdir / "endpoints.yml", f"http://127.0.0.1:{self.action_port}/webhook",
             self.workdir / "tracker.db")
@@ -87,9 +102,31 @@ class LiveBot:
             if service is not None:
                 service.stop()
 
+    def session(self, sender: str) -> WebChatSession:
+        """The web chat session of the label ``sender`` (issued by the server on first use)."""
+        if sender not in self.sessions:
+            reply = http("POST", f"{self.base_url}/webhooks/webchat/session")
+            assert reply.status == 200, f"webchat session answered {reply.status}: {reply.body}"
+            token = reply.body["token"]
+            self.sessions[sender] = WebChatSession(token, self._conversation_of_token(token))
+        return self.sessions[sender]
+
+    @staticmethod
+    def _conversation_of_token(token: str) -> str:
+        import base64
+
+        claims = token.split(".")[1]
+        payload = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+        return f"webchat:{payload['sub']}"
+
+    def webchat(self, sender: str, path: str, payload: Any = None, method: str = "POST") -> HttpReply:
+        """A web chat request in the session of ``sender``."""
+        return http(method, f"{self.base_url}/webhooks/webchat/{path}", payload,
+                    headers={"Authorization": f"Bearer {self.session(sender).token}"})
+
     def say(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Send a web chat message and return the bot's messages (fails on a non-200 answer)."""
-        reply = http("POST", f"{self.base_url}/webhooks/webchat/message", {"sender": sender, "message": message})
+        reply = self.webchat(sender, "message", {"message": message})
         assert reply.status == 200, f"webchat answered {reply.status}: {reply.body}"
         return reply.body["messages"]
 
@@ -97,8 +134,22 @@ class LiveBot:
         """The texts of the bot's replies to one message."""
         return [m.get("text", "") for m in self.say(sender, message)]
 
+    def rest(self, sender: str, message: str, metadata: Optional[dict[str, Any]] = None,
+             timeout: float = 60.0) -> HttpReply:
+        """A message through the REST channel (conversation ``rest:<sender>``), with its bearer token."""
+        payload: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            payload["metadata"] = metadata
+        return http("POST", f"{self.base_url}/webhooks/rest/webhook", payload, timeout=timeout,
+                    headers={"Authorization": f"Bearer {self.rest_token}"})
+
+    def conversation_id(self, sender: str) -> str:
+        """The conversation id of a web chat label, or ``sender`` itself when it is an id already."""
+        return self.sessions[sender].conversation_id if sender in self.sessions else sender
+
     def tracker(self, sender: str) -> dict[str, Any]:
-        """The stored conversation, through the authenticated HTTP API."""
-        reply = http("GET", f"{self.base_url}/conversations/{sender}/tracker?token={self.token}")
+        """The stored conversation (of a web chat label or a conversation id), through the HTTP API."""
+        conversation = urllib.parse.quote(self.conversation_id(sender), safe=":")
+        reply = http("GET", f"{self.base_url}/conversations/{conversation}/tracker?token={self.token}")
         assert reply.status == 200, reply.body
         return reply.body

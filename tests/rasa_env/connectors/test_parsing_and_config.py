@@ -59,10 +59,11 @@ def test_sms_fields() -> None:
 
 
 def test_slack_event_kinds() -> None:
-    event = {"type": "event_callback", "event_id": "Ev1", "event": {
+    event = {"type": "event_callback", "event_id": "Ev1", "team_id": "T0001", "event": {
         "type": "app_mention", "user": "U1", "channel": "C1", "text": "<@UBOT> where is my order", "ts": "1.2"}}
     parsed = parse_event(event)
     assert (parsed.text, parsed.thread_ts, parsed.channel) == ("where is my order", "1.2", "C1")
+    assert parsed.conversation_id == "slack:T0001:U1"
     assert parse_event({"type": "url_verification", "challenge": "abc"}) == {"challenge": "abc"}
     event["event"]["subtype"] = "message_changed"
     assert parse_event(event) is None
@@ -71,6 +72,19 @@ def test_slack_event_kinds() -> None:
     assert parse_action({"type": "view_submission"}) is None
     with pytest.raises(BadEvent, match="actions"):
         parse_action({"type": "block_actions", "actions": []})
+    press = {"type": "block_actions", "user": {"id": "U1", "team_id": "T0001"}, "channel": {"id": "D1"},
+             "actions": [{"value": "/affirm", "action_ts": "1.3"}]}
+    assert parse_action(press).conversation_id == "slack:T0001:U1"
+
+
+@pytest.mark.parametrize("team", [None, "", "T0001:U9", "T 1"])
+def test_slack_events_without_a_clean_team_id_are_refused(team: Any) -> None:
+    event = {"type": "event_callback", "event_id": "Ev1", "event": {
+        "type": "message", "user": "U1", "channel": "D1", "text": "hi", "ts": "1.2", "channel_type": "im"}}
+    if team is not None:
+        event["team_id"] = team
+    with pytest.raises(BadEvent, match="team"):
+        parse_event(event)
 
 
 def test_channels_without_secrets_are_disabled_with_one_log_line(

@@ -100,8 +100,11 @@ def test_telegram_wrong_token_is_refused_and_counted(telegram: FakeTelegram) -> 
     assert (sender.stats.sent, sender.stats.failed) == (0, 1)
 
 
-def test_telegram_long_polling_feeds_updates_in_order_once(telegram: FakeTelegram) -> None:
-    """getUpdates -> parse -> dedupe -> ordered worker -> on_new_message; buttons answered."""
+def test_telegram_long_polling_feeds_updates_in_order_once(telegram: FakeTelegram, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """getUpdates -> parse -> durable inbox (dedupe) -> ordered worker -> on_new_message; buttons answered."""
+    monkeypatch.setenv("SWITCHBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'switchboard.db'}")
+
     async def scenario() -> List[Any]:
         received: List[Any] = []
         done = asyncio.Event()
@@ -114,6 +117,7 @@ def test_telegram_long_polling_feeds_updates_in_order_once(telegram: FakeTelegra
 
         channel = TelegramInput(TOKEN, telegram.base_url, poll_timeout_seconds=1)
         channel.blueprint(on_new_message)
+        await channel.intake.start()
         task = asyncio.get_running_loop().create_task(channel.poll())
         await asyncio.to_thread(telegram.push_update, text_update(1, 501, "hi"))
         await asyncio.to_thread(telegram.push_update, text_update(2, 501, "where is my order"))
@@ -123,13 +127,15 @@ def test_telegram_long_polling_feeds_updates_in_order_once(telegram: FakeTelegra
         await asyncio.wait_for(done.wait(), 30)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        await channel.intake.stop()
         await channel.sender.close()
         return received
 
     received = run(scenario())
-    assert [r for r in received if r[0] == "501"] == [("501", "hi", "1"), ("501", "where is my order", "2"),
-                                                      ("501", "thanks", "4")]
-    assert ("502", "/affirm", "3") in received
+    assert [r for r in received if r[0] == "telegram:501"] == [
+        ("telegram:501", "hi", "telegram:1"), ("telegram:501", "where is my order", "telegram:2"),
+        ("telegram:501", "thanks", "telegram:4")]
+    assert ("telegram:502", "/affirm", "telegram:3") in received
     assert [c.method for c in telegram.calls if c.method in ("deleteWebhook", "answerCallbackQuery")] == [
         "deleteWebhook", "answerCallbackQuery"]
     assert len(telegram.delivered("sendMessage", chat_id="501")) == 3

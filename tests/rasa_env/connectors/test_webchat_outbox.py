@@ -160,9 +160,9 @@ def test_the_file_is_plain_sqlite(path: Path) -> None:
 def test_send_to_queues_plain_text_marked_as_from_a_person(path: Path) -> None:
     outbox = WebChatOutbox(path)
     output = WebChatOutput(outbox)
-    assert asyncio.run(output.send_to("web-a", "Hi, Pat here. See *this* [page](https://example.com/x)",
+    assert asyncio.run(output.send_to("webchat:web-a", "Hi, Pat here. See *this* [page](https://example.com/x)",
                                       from_agent=True))
-    assert asyncio.run(output.send_to("web-a", "I'm back!"))
+    assert asyncio.run(output.send_to("webchat:web-a", "I'm back!"))
     [agent, bot] = outbox.fetch("web-a")
     assert (agent.text, agent.author) == ("Hi, Pat here. See this page (https://example.com/x)", "agent")
     assert (bot.text, bot.author) == ("I'm back!", "bot")
@@ -172,7 +172,7 @@ def test_send_to_splits_long_texts_and_keeps_buttons_on_the_last_part(path: Path
     outbox = WebChatOutbox(path)
     text = ("A sentence of some length. " * 800).strip()  # about 21,600 characters
     buttons = [{"title": "Yes", "payload": "/affirm"}]
-    assert asyncio.run(WebChatOutput(outbox).send_to("web-a", text, buttons=buttons))
+    assert asyncio.run(WebChatOutput(outbox).send_to("webchat:web-a", text, buttons=buttons))
     parts = outbox.fetch("web-a")
     assert len(parts) >= 2 and all(len(p.text) <= 10_000 for p in parts)
     assert " ".join(p.text for p in parts) == text
@@ -182,18 +182,19 @@ def test_send_to_splits_long_texts_and_keeps_buttons_on_the_last_part(path: Path
 def test_send_to_answers_false_when_it_cannot_queue(path: Path) -> None:
     outbox = WebChatOutbox(path, max_per_sender=1)
     output = WebChatOutput(outbox)
-    assert asyncio.run(output.send_to("web-a", "one"))
-    assert not asyncio.run(output.send_to("web-a", "two"))  # full
+    assert asyncio.run(output.send_to("webchat:web-a", "one"))
+    assert not asyncio.run(output.send_to("webchat:web-a", "two"))  # full
     assert not asyncio.run(output.send_to("../etc", "hello"))  # bad recipient
-    assert not asyncio.run(output.send_to("web-b", "   "))  # nothing to say
+    assert not asyncio.run(output.send_to("telegram:42", "hello"))  # another channel's conversation
+    assert not asyncio.run(output.send_to("webchat:web-b", "   "))  # nothing to say
     assert texts(outbox.fetch("web-a")) == ["one"]
 
 
 def test_in_turn_methods_queue_too(path: Path) -> None:
     outbox = WebChatOutbox(path)
     output = WebChatOutput(outbox)
-    asyncio.run(output.send_text_message("web-a", "hello"))
-    asyncio.run(output.send_text_with_buttons("web-a", "pick", [{"title": "A", "payload": "/a"}]))
-    asyncio.run(output.send_image_url("web-a", "https://example.com/i.png"))
+    asyncio.run(output.send_text_message("webchat:web-a", "hello"))
+    asyncio.run(output.send_text_with_buttons("webchat:web-a", "pick", [{"title": "A", "payload": "/a"}]))
+    asyncio.run(output.send_image_url("webchat:web-a", "https://example.com/i.png"))
     assert [(m.text, m.buttons) for m in outbox.fetch("web-a")] == [
         ("hello", []), ("pick", [{"title": "A", "payload": "/a"}]), ("https://example.com/i.png", [])]
