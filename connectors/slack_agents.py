@@ -53,12 +53,28 @@ from bot.intake.store import InboxItem
 from connectors.channel_support import (
     MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, disabled_blueprint, env_values, json_error, log_disabled,
 )
+from connectors.delivery import DeliveryStats
+from connectors.slack import SlackInput
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "slack_agents"
+OUTCOME = "switchboard_outcome"
+"""Key of a dict in Bolt's request context in which listeners report what went wrong."""
 COMMAND = "/handoff"
 COMMAND_ANSWER_SECONDS = 2.5
+
+
+class _SignedRequests:
+    """Slack's request signature check of ``connectors/slack.py`` (reused, not copied)."""
+
+    verify = SlackInput._verify
+
+    def __init__(self, signing_secret: str) -> None:
+        from slack_sdk.signature import SignatureVerifier
+
+        self.stats = DeliveryStats()
+        self._verifier = SignatureVerifier(signing_secret)
 
 
 class RasaChannels:
@@ -157,6 +173,7 @@ class SlackAgentsInput(InputChannel):
                              client=AsyncWebClient(token=token, base_url=base_url, timeout=10),
                              process_before_response=True, name=CHANNEL)
         self.handler = AsyncSlackRequestHandler(self.bolt)
+        self.signed = _SignedRequests(signing_secret)
         self.desk: Optional[Desk] = None
         self.intake = ChannelIntake(CHANNEL, self._handle, self._tell_failed, seen_retention_hours=24.0)
         self._tasks: set["asyncio.Task[Any]"] = set()
@@ -168,28 +185,34 @@ class SlackAgentsInput(InputChannel):
     def _register_listeners(self) -> None:
         app = self.bolt
 
-        async def store(kind: str, body: Mapping[str, Any]) -> None:
+        async def store(kind: str, body: Mapping[str, Any], context: Mapping[str, Any]) -> None:
             delivery_id, lane = delivery_of(kind, body)
-            if not await self.intake.accept(delivery_id, lane, {"kind": kind, "body": dict(body)}):
+            try:
+                accepted = await self.intake.accept(delivery_id, lane, {"kind": kind, "body": dict(body)})
+            except IntakeUnavailable:
+                context[OUTCOME]["intake_unavailable"] = True  # Bolt answers 500; the route makes it 503
+                raise
+            if not accepted:
                 logger.info("slack_agents: a repeated %s delivery was ignored", kind)
 
         @app.event("message")
-        async def on_message(body: Dict[str, Any]) -> None:
-            await store("event", body)
+        async def on_message(body: Dict[str, Any], context: Dict[str, Any]) -> None:
+            await store("event", body, context)
 
         @app.action(re.compile(".*"))
-        async def on_action(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any]) -> None:
-            await store("action", body)
+        async def on_action(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any], context: Dict[str, Any]) -> None:
+            await store("action", body, context)
             await ack()
 
         @app.shortcut(re.compile(".*"))
-        async def on_shortcut(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any]) -> None:
-            await store("shortcut", body)
+        async def on_shortcut(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any],
+                              context: Dict[str, Any]) -> None:
+            await store("shortcut", body, context)
             await ack()
 
         @app.view(re.compile(".*"))
-        async def on_view(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any]) -> None:
-            await store("view", body)
+        async def on_view(ack: Callable[..., Awaitable[Any]], body: Dict[str, Any], context: Dict[str, Any]) -> None:
+            await store("view", body, context)
             await ack()  # closes the modal
 
         @app.command(COMMAND)
@@ -275,16 +298,26 @@ class SlackAgentsInput(InputChannel):
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
                 return json_error(413, f"request larger than {MAX_BODY_BYTES} bytes")
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError:
-                return json_error(400, "the body is not UTF-8")
+            # Bolt reads a body before it checks the signature, and raises on shapes Slack never
+            # sends (a JSON list, fields of the wrong type): the signature is checked first here, so
+            # whatever Bolt then cannot read came signed and is answered 400, never 500.
+            refused = self.signed.verify(request)
+            if refused is not None:
+                return refused
             if self.desk is None or self.intake.worker is None:
                 return json_error(503, "starting, retry later")
+            outcome: Dict[str, Any] = {}
             try:
-                return await self.handler.handle(request)
-            except IntakeUnavailable as error:
-                return json_error(503, str(error))
+                reply = await self.handler.handle(request, {OUTCOME: outcome})
+            except Exception:  # malformed content (see above); logged without the body
+                logger.warning("slack_agents: a signed request Bolt could not read (malformed content)")
+                return json_error(400, "malformed Slack request")
+            if reply.status >= 500:  # Bolt answers 500 when a listener or its own matching failed
+                if outcome.get("intake_unavailable"):
+                    return json_error(503, "the inbox is unavailable, retry later")
+                logger.warning("slack_agents: a signed request Bolt could not handle (malformed content)")
+                return json_error(400, "malformed Slack request")
+            return reply
 
         for route in ("events", "interactive", "command"):
             blueprint.add_route(bolt, f"/{route}", methods=["POST"], name=f"slack_agents_{route}")
