@@ -37,9 +37,11 @@ def test_long_polling_answers_without_a_webhook(polling_bot: Tuple[LiveBot, Fake
     assert fake.delivered("deleteWebhook")
     fake.push_update(text_update(1, 3001, "where is my order"))
     fake.push_update(text_update(2, 3001, "HP-482913"))
-    fake.wait_delivered("sendMessage", 3, chat_id="3001")
+    fake.wait_delivered("sendMessage", 2, chat_id="3001")
+    fake.push_update(text_update(3, 3001, "02139"))
+    fake.wait_delivered("sendMessage", 4, chat_id="3001")
     texts = [c.params["text"] for c in fake.delivered("sendMessage", chat_id="3001")]
-    assert "order number" in texts[0] and "1Z999AA10123456784" in texts[1]
+    assert "order number" in texts[0] and "postcode" in texts[1] and "1Z999AA10123456784" in texts[2]
     assert http("GET", f"{bot.base_url}/webhooks/telegram/health").body["mode"] == "polling"
     assert http("POST", f"{bot.base_url}/webhooks/telegram/webhook", {"update_id": 1}).status == 404
 

@@ -52,8 +52,10 @@ def test_unsigned_expired_and_forged_requests_are_refused(channels: Channels) ->
 
 def test_order_status_conversation_in_a_direct_message(channels: Channels) -> None:
     assert "order number" in say(channels, "U1", "D0001", "where is my order", 1)[0]["text"]
-    messages = say(channels, "U1", "D0001", "HP-482913", 3)
-    assert TRACKING in messages[1]["text"]
+    messages = say(channels, "U1", "D0001", "HP-482913", 2)
+    assert "email address or the postcode" in messages[1]["text"] and TRACKING not in messages[1]["text"]
+    messages = say(channels, "U1", "D0001", "Maya.Lindqvist@example.com", 4)
+    assert TRACKING in messages[2]["text"]
     assert all("thread_ts" not in m for m in messages)  # a DM is answered inline
 
 

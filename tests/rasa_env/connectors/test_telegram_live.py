@@ -48,9 +48,11 @@ def test_unsigned_and_wrongly_signed_updates_are_refused_and_not_processed(chann
 
 def test_order_status_conversation_returns_the_tracking_number(channels: Channels) -> None:
     assert "order number" in say(channels, 100, 1001, "where is my order", 1)[0]
-    texts = say(channels, 101, 1001, "HP-482913", 3)
-    assert TRACKING in texts[1]
-    assert texts[2] == "Is there anything else I can help you with?"
+    texts = say(channels, 101, 1001, "HP-482913", 2)
+    assert "email address or the postcode" in texts[1] and TRACKING not in texts[1]
+    texts = say(channels, 102, 1001, "maya.lindqvist@example.com", 4)
+    assert TRACKING in texts[2]
+    assert texts[3] == "Is there anything else I can help you with?"
 
 
 def test_buttons_are_an_inline_keyboard_and_a_press_continues(channels: Channels) -> None:

@@ -35,8 +35,10 @@ def test_webhook_answers_empty_twiml_and_replies_go_through_the_api(channels: Ch
     [call] = channels.twilio.wait_delivered("Messages.create", 1, To="+15550101001")
     assert call.params["From"] == TWILIO_FROM
     assert "order number" in call.params["Body"]
-    texts = text(channels, "+15550101001", "HP-482913", 3)
-    assert TRACKING in texts[1]
+    texts = text(channels, "+15550101001", "HP-482913", 2)
+    assert "email address or the postcode" in texts[1] and TRACKING not in texts[1]
+    texts = text(channels, "+15550101001", "02139", 4)
+    assert TRACKING in texts[2]
 
 
 def test_unsigned_forged_and_proxy_mismatched_requests_are_refused(channels: Channels) -> None:
