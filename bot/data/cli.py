@@ -97,12 +97,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     p = sub.add_parser("eval-redaction", help="precision/recall of the redactor on a labelled JSONL")
-    p.add_argument("file", nargs="?", type=Path, default=Path("tests/bot/data/fixtures/pii_eval.jsonl"),
-                   help="labelled sentences, one JSON object per line: text, spans, group "
-                        "(default: %(default)s)")
+    p.add_argument("file", nargs="?", type=Path,
+                   help="labelled sentences, one JSON object per line: text, spans, group (default: "
+                        "tests/bot/data/fixtures/pii_eval.jsonl; with --group, the fixture pii_*.jsonl holding it)")
     p.add_argument("--group", action="append",
-                   help="only this group of the file (repeatable): dev, heldout, heldout2, blind1 ... blind21; "
-                        f"{', '.join(HELD_OUT_GROUPS)}: no recogniser was tuned on them and the tagger never saw them")
+                   help="only this group (repeatable): dev, heldout, heldout2, blind1 ... blind21 (pii_eval.jsonl), "
+                        "natid_dev, natid_blind (pii_national_*.jsonl: national ids, dates of birth); "
+                        f"{', '.join(HELD_OUT_GROUPS)}, natid_blind: no recogniser was tuned on them and the tagger "
+                        "never saw them")
     p.add_argument("--no-tagger", action="store_true", help="the rule recognisers alone, without the learned tagger")
     p.add_argument("--show-errors", action="store_true", help="print missed and false detections (test data only)")
     p.add_argument("--out", type=Path, help="also write the scores as JSON to this file (with the groups and the command)")
@@ -328,20 +330,23 @@ def _train_tagger(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from bot.privacy.evaluation import evaluate, load_eval
+    from bot.privacy.evaluation import eval_files, evaluate, load_eval
     from bot.privacy.redactor import RedactionConfig, Redactor
     from bot.data.storage import write_json
 
-    rows = load_eval(args.file, args.group)
+    files = [args.file] if args.file else eval_files(args.group)
+    rows = [row for path in files for row in load_eval(path, args.group)]
     if not rows:
-        raise ValueError(f"{args.file}: no labelled sentences" + (f" in group(s) {args.group}" if args.group else ""))
+        raise ValueError(f"{', '.join(map(str, files))}: no labelled sentences"
+                         + (f" in group(s) {args.group}" if args.group else ""))
     result = evaluate(Redactor(RedactionConfig(tagger=not args.no_tagger)), rows)
     errors = result.pop("_errors")
     print(json.dumps(result, indent=2))
     if args.out:
-        command = ["python -m bot data eval-redaction", str(args.file), *(f"--group {g}" for g in args.group or ()),
-                   *(["--no-tagger"] if args.no_tagger else [])]
-        write_json(args.out, {"file": str(args.file), "groups": args.group or "all", "sentences": len(rows),
+        command = ["python -m bot data eval-redaction", *([str(files[0])] if len(files) == 1 else []),
+                   *(f"--group {g}" for g in args.group or ()), *(["--no-tagger"] if args.no_tagger else [])]
+        write_json(args.out, {"file": str(files[0]) if len(files) == 1 else [str(f) for f in files],
+                              "groups": args.group or "all", "sentences": len(rows),
                               "tagger": not args.no_tagger, "command": " ".join(command), "scores": result})
     if args.show_errors:
         for error in errors:

@@ -9,7 +9,7 @@ Layout (each module imports only the ones above it in this list, never the other
 * :mod:`bot.privacy.lexicon`: word lists (names, places, address words, cues) and the
   international name list;
 * :mod:`bot.privacy.recognisers`: one module per family of personal data (e-mails, phones,
-  payment numbers, order and account ids, addresses, person names);
+  payment numbers, order and account ids, national ids, dates of birth, addresses, person names);
 * :mod:`bot.privacy.tagger`: the learned CRF tagger of names, addresses and ids, its features and
   its training (the model ``tagger.crfsuite`` lives next to it);
 * :mod:`bot.privacy.reconcile`: what to keep when recognisers and the tagger disagree;

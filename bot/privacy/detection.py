@@ -12,11 +12,18 @@ from dataclasses import dataclass
 
 
 ENTITY_TYPES: tuple[str, ...] = (
-    "EMAIL", "PHONE", "CARD_NUMBER", "IBAN", "ADDRESS", "PERSON", "ORDER_ID", "ACCOUNT_ID",
+    "EMAIL", "PHONE", "CARD_NUMBER", "IBAN", "ADDRESS", "PERSON", "ORDER_ID", "ACCOUNT_ID", "NATIONAL_ID",
+    "DATE_OF_BIRTH",
 )
 
-# Lower wins when two detections overlap.
-PRIORITY = {"EMAIL": 0, "IBAN": 1, "CARD_NUMBER": 2, "ORDER_ID": 3, "ACCOUNT_ID": 4, "PHONE": 5, "ADDRESS": 6, "PERSON": 7}
+PRIORITY = {"EMAIL": 0, "IBAN": 1, "CARD_NUMBER": 2, "NATIONAL_ID": 3, "DATE_OF_BIRTH": 4, "ORDER_ID": 5, "ACCOUNT_ID": 6,
+            "PHONE": 7, "ADDRESS": 8, "PERSON": 9}
+"""Lower wins when two detections overlap. Checksummed or cue-bound types come first: an SSN after "SSN"
+is no account id, a birth date after "born" no order date."""
+
+REPEATED_TYPES = ("PERSON", "ORDER_ID", "ACCOUNT_ID", "NATIONAL_ID", "DATE_OF_BIRTH")
+"""Types whose values, once found, are also redacted where they repeat without their cue (in the text and in
+the rest of the conversation): "SIN 046 454 286 ... yes, 046 454 286"."""
 
 PLACEHOLDER_RE = re.compile(r"<(?:%s)_\d+>" % "|".join(ENTITY_TYPES))
 """Matches the placeholders this module writes (cleaning keeps them intact)."""

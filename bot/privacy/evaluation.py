@@ -1,6 +1,8 @@
-"""Precision and recall of the redactor on a labelled file (``tests/bot/data/fixtures/pii_eval.jsonl``).
+"""Precision and recall of the redactor on labelled files (``tests/bot/data/fixtures/pii_*.jsonl``).
 
-ML environment only. Each line: ``{"text": ..., "spans": [{"start", "end", "type"}], "group": ...}``.
+Each line: ``{"text": ..., "spans": [{"start", "end", "type"}], "group": ...}``. ``pii_eval.jsonl``
+holds the 24 groups of the original types; ``pii_national_dev.jsonl`` (``natid_dev``) and
+``pii_national_blind.jsonl`` (``natid_blind``) hold national identifiers and dates of birth.
 
 Scoring, per entity type:
 
@@ -23,6 +25,13 @@ from bot.privacy.detection import Detection, ENTITY_TYPES
 from bot.privacy.redactor import Redactor
 
 
+EVAL_DIR = Path("tests/bot/data/fixtures")
+"""The labelled files, relative to the repository root (where ``python -m bot`` runs)."""
+EVAL_FILE = EVAL_DIR / "pii_eval.jsonl"
+"""The default set: the original eight types, 9,101 sentences."""
+TYPE_ALIASES = {"CARD": "CARD_NUMBER"}
+"""Type names that other authors' label files use for ours (the natid sets write "CARD")."""
+
 _FAMILY = {"ORDER_ID": "ID", "ACCOUNT_ID": "ID"}
 
 
@@ -31,10 +40,28 @@ def _family(kind: str) -> str:
 
 
 def load_eval(path: Path | str, groups: Optional[Iterable[str]] = None) -> List[Dict[str, Any]]:
-    """Read the labelled sentences, optionally only some groups ("dev", "heldout")."""
+    """Read the labelled sentences, optionally only some groups ("dev", "heldout"); span types through ``TYPE_ALIASES``."""
     wanted = set(groups) if groups else None
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if wanted is None or r.get("group") in wanted]
+    rows = [r for r in rows if wanted is None or r.get("group") in wanted]
+    for row in rows:
+        for span in row["spans"]:
+            span["type"] = TYPE_ALIASES.get(span["type"], span["type"])
+    return rows
+
+
+def eval_files(groups: Optional[Iterable[str]] = None, folder: Path = EVAL_DIR) -> List[Path]:
+    """The labelled files holding ``groups``: ``pii_eval.jsonl`` when no group is named (or none is found),
+    else every ``pii_*.jsonl`` of ``folder`` that holds one of them ("natid_blind" -> ``pii_national_blind.jsonl``)."""
+    if not groups:
+        return [folder / EVAL_FILE.name]
+    wanted = set(groups)
+    found = []
+    for path in sorted(folder.glob("pii_*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            if any(json.loads(line).get("group") in wanted for line in handle if line.strip()):
+                found.append(path)
+    return found or [folder / EVAL_FILE.name]
 
 
 def evaluate(redactor: Redactor, rows: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:

@@ -10,7 +10,7 @@ import re
 from typing import Callable, Dict, List, Sequence
 
 from bot.privacy import lexicon as lex
-from bot.privacy.detection import Detection
+from bot.privacy.detection import REPEATED_TYPES, Detection
 from bot.privacy.recognisers.addresses import address_key
 from bot.privacy.recognisers.identifiers import order_key
 from bot.privacy.recognisers.name_cues import is_brand
@@ -85,7 +85,7 @@ def repeats(text: str, detections: Sequence[Detection]) -> List[Detection]:
     Conversations get the same across turns from :meth:`Redactor._propagate`.
     """
     values = {text[d.start:d.end]: d for d in detections
-              if d.type in ("PERSON", "ORDER_ID", "ACCOUNT_ID") and d.end - d.start >= 3}
+              if d.type in REPEATED_TYPES and d.end - d.start >= 3}
     extra = []
     for value, source in values.items():
         start = text.find(value)

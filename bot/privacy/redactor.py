@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from bot.privacy import lexicon as lex
-from bot.privacy.detection import Detection, ENTITY_TYPES, PRIORITY
+from bot.privacy.detection import ENTITY_TYPES, PRIORITY, REPEATED_TYPES, Detection
 from bot.privacy.recognisers.addresses import find_addresses
+from bot.privacy.recognisers.dates_of_birth import find_dates_of_birth
 from bot.privacy.recognisers.emails import find_emails
 from bot.privacy.recognisers.identifiers import find_identifiers
+from bot.privacy.recognisers.national_ids import find_national_ids
 from bot.privacy.recognisers.name_cues import NAME_TOKEN_RE
 from bot.privacy.recognisers.payments import find_cards, find_ibans
 from bot.privacy.recognisers.persons import find_persons
@@ -186,6 +188,8 @@ class Redactor:
         candidates += find_emails(text)
         candidates += find_ibans(text)
         candidates += find_cards(text)
+        candidates += find_national_ids(text)
+        candidates += find_dates_of_birth(text)
         candidates += find_identifiers(text, previous_text)
         candidates += find_phones(text, self.config.phone_region, self.config.national_phone_regions)
         candidates += find_addresses(text)
@@ -288,7 +292,7 @@ class Redactor:
             for d in detections:
                 surface = text[d.start:d.end]
                 lower = re.sub(r"\s+", " ", surface.lower()).lstrip("#")
-                if d.type in ("PERSON", "ORDER_ID", "ACCOUNT_ID") and len(lower) >= 3:
+                if d.type in REPEATED_TYPES and len(lower) >= 3:
                     if lower not in known or (d.strong and not known[lower].strong):
                         known[lower] = d
                 if d.type == "PERSON":
