@@ -328,7 +328,12 @@ class ChannelIntake:
         self._sweeper: Optional["asyncio.Task[None]"] = None
 
     def register(self, blueprint: Blueprint) -> None:
-        """Open the inbox and start the worker with the server; stop the worker before it stops."""
+        """Open the inbox before the server listens (webhooks are stored from the first request on),
+        start the worker once it runs (turns need the loaded model), stop the worker before it stops."""
+
+        @blueprint.listener("before_server_start")
+        async def open_inbox(_app: Any, _loop: Any) -> None:
+            await self.open()
 
         @blueprint.listener("after_server_start")
         async def start(_app: Any, _loop: Any) -> None:
@@ -338,9 +343,15 @@ class ChannelIntake:
         async def stop(_app: Any, _loop: Any) -> None:
             await self.stop()
 
+    async def open(self) -> None:
+        """Open (or create) the inbox; :meth:`accept` works from now on."""
+        if self.store is None:
+            self.store = await asyncio.to_thread(self._store_factory)
+
     async def start(self) -> None:
-        """Open the inbox and start the worker in the running loop."""
-        self.store = await asyncio.to_thread(self._store_factory)
+        """Start the worker in the running loop (opening the inbox first if needed)."""
+        await self.open()
+        assert self.store is not None
         self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead, **self._worker_options)
         self.worker.start()
         self._sweeper = asyncio.ensure_future(self._sweep_forever())
@@ -368,15 +379,15 @@ class ChannelIntake:
             IntakeUnavailable: the server is starting or the database refused the write.
         """
         store, worker = self.store, self.worker
-        if store is None or worker is None:
+        if store is None:
             raise IntakeUnavailable("starting, retry later")
         try:
             accepted = await asyncio.to_thread(store.accept, self.channel, delivery_id, conversation_id, payload)
         except Exception as error:
             logger.exception("%s intake: writing to the inbox failed", self.channel)
             raise IntakeUnavailable("the inbox is unavailable, retry later") from error
-        if accepted:
-            worker.wake()
+        if accepted and worker is not None:
+            worker.wake()  # before the worker runs, it finds the message when it starts
         return accepted
 
     def health(self) -> Dict[str, Any]:

@@ -7,7 +7,8 @@ in constant time; 401 otherwise) and then behaves as Rasa defines it: the body
 ``[{"recipient_id": "<sender>", "text": ...}, ...]``. The conversation is ``rest:<sender>``
 (:mod:`bot.identity`), so a REST call can never write into a Telegram, SMS, Slack or web chat
 conversation; ``input_channel`` in the body is ignored (always ``rest``), and the metadata's
-``client_key`` is set by the server. Everything else of the metadata is kept, e.g.
+``client_key`` (a keyed pseudonym of the client's address, for order-lookup lockouts) is set by
+the server. Everything else of the metadata is kept, e.g.
 ``{"evaluation": true}`` marks the traffic of evaluations and benchmarks.
 """
 
@@ -24,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import identity
+from bot.security.keys import IDENTITY_KEY, secret_key
 from connectors.channel_support import (
     MAX_BODY_BYTES, RasaTurns, TurnFailed, disabled_blueprint, env_values, json_error, log_disabled,
 )
@@ -66,6 +68,7 @@ class RestInput(InputChannel):
     def __init__(self, token: str) -> None:
         self.disabled_reason: Optional[str] = None
         self._token = token.encode("utf-8")
+        self._identity_key = secret_key(IDENTITY_KEY)
 
     def authorized(self, request: Request) -> bool:
         """True when the request carries ``Authorization: Bearer <token>`` (constant-time comparison)."""
@@ -105,7 +108,7 @@ class RestInput(InputChannel):
                 return json_error(400, f"'message' must be a non-empty string of at most {MAX_MESSAGE_CHARS} characters")
             if not isinstance(metadata, dict):
                 return json_error(400, "'metadata' must be a JSON object")
-            metadata = {**metadata, "client_key": f"rest:{sender}"}
+            metadata = {**metadata, "client_key": "addr:" + identity.keyed_digest(self._identity_key, request.ip or "")}
             conversation = identity.conversation_id(CHANNEL, sender)
             try:
                 replies = await turns.answer(text, conversation, CHANNEL, metadata=metadata, split_paragraphs=True)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from bot import identity
 from bot.handoff.escalation import ABSTAINED_SLOT, FALLBACK_INTENT, KNOWLEDGE_ACTION, intent_of
 
 Event = Mapping[str, Any]
@@ -23,11 +24,14 @@ def mask_id(value: str, mode: str) -> str:
     """A customer id as agents may see it.
 
     ``none`` shows it whole, ``full`` hides it, ``partial`` keeps the last four
-    characters (and a leading ``+`` of a phone number), e.g. ``+•••••••0142``.
+    characters (and a leading ``+`` of a phone number), e.g. ``+•••••••0142``. Of a conversation
+    id (``telegram:700123456``) only the address is shown, masked the same way.
     """
     value = str(value or "")
     if mode == "none":
         return value
+    if identity.channel_of(value) is not None:  # a conversation id: mask its address, the channel is shown anyway
+        value = identity.parse(value).address
     if mode == "full" or len(value) <= 4:
         return "•" * 6
     prefix = "+" if value.startswith("+") else ""

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import random
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional
 
 import pytest
 
 from connectors.delivery import DeliveryStats, send_with_retry
+
+
+class Transient(Exception):
+    pass
+
+
+class Permanent(Exception):
+    pass
+
+
+def classify(error: BaseException) -> Optional[float]:
+    return 0.0 if isinstance(error, Transient) else None
 
 
 def test_transient_failures_are_retried_then_succeed() -> None:

@@ -71,7 +71,8 @@ def test_buttons_are_block_kit_and_a_press_continues(channels: Channels) -> None
     assert actions["type"] == "actions"
     assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
         ("Yes, please", "/affirm"), ("No, thanks", "/deny")]
-    payload = {"type": "block_actions", "user": {"id": "U3"}, "channel": {"id": "D0003"},
+    payload = {"type": "block_actions", "user": {"id": "U3", "team_id": "T0001"}, "team": {"id": "T0001"},
+               "channel": {"id": "D0003"},
                "actions": [{"action_id": "choice_0", "value": "/affirm", "action_ts": "1700000002.1"}],
                "message": {"ts": "1700000002.000100"}}
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()

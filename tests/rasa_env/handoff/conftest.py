@@ -27,9 +27,11 @@ from tests.support.live import HttpReply, LiveBot, http
 AGENTS_TOKEN = "xoxb-agents-test-token"
 CARE_CHANNEL = "C0CARETEST"
 PAT, SAM = "U0AGENTPAT", "U0AGENTSAM"
+STRANGER = "U0STRANGER"
+"""A member of the Slack workspace who is not an agent."""
 
 CREDENTIALS = """
-rest:
+connectors.rest.RestInput:
 connectors.webchat.WebChatInput:
   max_message_chars: 10000
 connectors.telegram.TelegramInput:
@@ -90,6 +92,17 @@ class Desk:
                      headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
         assert reply.status == 200, reply.body
 
+    @staticmethod
+    def telegram_conversation(chat: int) -> str:
+        return f"telegram:{chat}"
+
+    def sms_conversation(self, number: str) -> str:
+        """The pseudonymous conversation id the server gives a phone number (its identity key file)."""
+        from bot import identity
+
+        key = (self.bot.workdir / "keys" / "identity.key").read_text(encoding="ascii").strip().encode("ascii")
+        return identity.sms_pseudonym(number, key)
+
     def telegram_texts(self, chat: int) -> List[str]:
         return [c.params["text"] for c in self.telegram.delivered("sendMessage", chat_id=str(chat))]
 
@@ -124,8 +137,8 @@ class Desk:
         return self.bot.texts(sender, text)
 
     def inbox(self, sender: str, after: int = 0) -> Dict[str, Any]:
-        """Poll the web chat inbox like the page does (``after`` acknowledges up to that id)."""
-        reply = http("GET", self.url(f"/webhooks/webchat/inbox?sender={sender}&after={after}"))
+        """Poll the web chat inbox in ``sender``'s session like the page does (``after`` acknowledges up to that id)."""
+        reply = self.bot.webchat(sender, f"inbox?after={after}", method="GET")
         assert reply.status == 200, reply.body
         return reply.body
 
@@ -236,6 +249,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         "SLACK_AGENTS_BOT_TOKEN": AGENTS_TOKEN, "SLACK_AGENTS_SIGNING_SECRET": SLACK_SECRET,
         "SLACK_AGENTS_API_BASE_URL": slack.api_url, "SLACK_AGENTS_CHANNEL": CARE_CHANNEL,
         "SWITCHBOARD_HANDOFF_ON_SHIFT": f"{PAT},{SAM}", "SWITCHBOARD_HANDOFF_POLICY": str(policy_file),
+        "SWITCHBOARD_HANDOFF_AGENTS": f"{PAT},{SAM}", "SWITCHBOARD_HANDOFF_REVIEWERS": SAM,
     })
     try:
         bot.start()

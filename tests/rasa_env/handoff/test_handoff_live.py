@@ -13,7 +13,7 @@ import pytest
 
 from bot import paths
 from bot.handoff.slack_ui import ACTION_CLAIM, ACTION_RESOLVE
-from tests.rasa_env.handoff.conftest import CARE_CHANNEL, PAT, SAM, Desk, wait_until, write_policy
+from tests.rasa_env.handoff.conftest import CARE_CHANNEL, PAT, SAM, STRANGER, Desk, wait_until, write_policy
 from tests.support.live import http
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ def slot_value(tracker: dict, name: str):
 
 def test_telegram_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
     chat = 700123456
-    conversation = str(chat)
+    conversation = desk.telegram_conversation(chat)
     desk.telegram_says(chat, "hi")
     assert desk.wait_telegram(chat, 1)[0].startswith("Hi, I'm Pip")
     desk.telegram_says(chat, "I want to talk to a real person")
@@ -88,8 +88,11 @@ def test_sms_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
     number = "+15551230077"
     desk.sms_says(number, "can I speak to a human please")
     assert desk.wait_sms(number, 1)[0].startswith(LIVE)
-    handoff = desk.handoff(number)
-    assert handoff.channel == "twilio_sms"
+    conversation = desk.sms_conversation(number)
+    handoff = desk.handoff(conversation)
+    assert handoff.channel == "twilio_sms" and handoff.recipient_id == conversation
+    assert "555" not in conversation  # the phone number stays out of ids, Slack posts and trackers
+    assert not any(number in json.dumps(r.params) or "1230077" in json.dumps(r.params) for r in desk.roots())
     desk.sms_says(number, "it's about a refund")
     desk.sms_says(number, "for order HP-519004")
     assert desk.wait_thread(handoff.thread_ts, 2) == ["*Customer:* it's about a refund",
@@ -109,12 +112,14 @@ def test_web_chat_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
     assert desk.webchat_says(sender, "hi")[0].startswith("Hi, I'm Pip")
     told = desk.webchat_says(sender, "I want to talk to a real person")
     assert told[-1].startswith(LIVE) and "number 1 in line" in told[-1]  # answered inside the POST
-    handoff = desk.handoff(sender)
+    conversation = desk.bot.conversation_id(sender)
+    session_id = conversation.split(":", 1)[1]
+    handoff = desk.handoff(conversation)
     assert (handoff.state, handoff.reason, handoff.channel, handoff.recipient_id) == (
-        "waiting_agent", "customer_request", "webchat", sender)
+        "waiting_agent", "customer_request", "webchat", conversation)
     [root] = [r for r in desk.roots() if "webchat customer" in json.dumps(r.params["blocks"])
-              and sender[-4:] in json.dumps(r.params["blocks"])]
-    assert sender not in json.dumps(root.params["blocks"])  # the sender id is the key to the inbox: masked
+              and session_id[-4:] in json.dumps(r.params["blocks"])]
+    assert session_id not in json.dumps(root.params["blocks"])  # masked
 
     # The customer writes twice: both reach the thread, the bot answers nothing, nothing waits in the inbox.
     assert desk.webchat_says(sender, "my order HP-482913 never arrived") == []
@@ -150,7 +155,7 @@ def test_web_chat_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
     assert desk.agent_clicks(PAT, ACTION_RESOLVE, handoff.id, handoff.thread_ts).status == 200
     [back] = desk.wait_inbox(sender, 1)
     assert back["from"] == "bot" and back["text"].startswith(BACK)
-    assert desk.store().open_for(sender) is None
+    assert desk.store().open_for(conversation) is None
     assert any("Standard shipping takes 3-5 business days" in t for t in desk.webchat_says(sender, "how much is shipping"))
     assert desk.inbox(sender, after=back["id"]) == {"messages": [], "after": back["id"]}
 
@@ -164,10 +169,10 @@ def test_web_chat_customer_handed_to_an_agent_and_back(desk: Desk) -> None:
 
 
 def test_web_chat_inbox_refuses_bad_polls(desk: Desk) -> None:
-    for query, status in (("", 400), ("sender=../etc", 400), ("sender=web-a&after=-1", 400),
-                          ("sender=web-a&after=abc", 400), ("sender=web-a&sender=web-b", 400),
-                          ("sender=web-a&after=" + "9" * 30, 400), ("sender=" + "a" * 2000, 414)):
-        reply = http("GET", desk.url(f"/webhooks/webchat/inbox?{query}"))
+    assert http("GET", desk.url("/webhooks/webchat/inbox")).status == 401  # no session
+    for query, status in (("sender=../etc", 400), ("after=-1", 400), ("after=abc", 400), ("after=1&after=2", 400),
+                          ("after=" + "9" * 30, 400), ("x=" + "a" * 2000, 414)):
+        reply = desk.bot.webchat("bad-polls", f"inbox?{query}", method="GET")
         assert reply.status == status, (query, reply.status, reply.body)
         assert "error" in reply.body
     assert http("GET", desk.url("/webhooks/webchat/health")).body["status"] == "ok"
@@ -177,7 +182,7 @@ def test_two_agents_racing_to_claim(desk: Desk) -> None:
     chat = 700200001
     desk.telegram_says(chat, "talk to a person")
     desk.wait_telegram(chat, 1)
-    handoff = desk.handoff(str(chat))
+    handoff = desk.handoff(desk.telegram_conversation(chat))
     barrier = threading.Barrier(2)
     statuses = {}
 
@@ -215,10 +220,10 @@ def test_slack_retries_and_unknown_threads(desk: Desk) -> None:
     chat = 700300001
     desk.telegram_says(chat, "I need a human")
     desk.wait_telegram(chat, 1)
-    handoff = desk.handoff(str(chat))
+    handoff = desk.handoff(desk.telegram_conversation(chat))
     first = desk.agent_writes(PAT, "Hello from Pat", handoff.thread_ts, event_id="EvRetry1")
     retry = desk.agent_writes(PAT, "Hello from Pat", handoff.thread_ts, event_id="EvRetry1", retry=1)
-    assert (first.status, retry.status) == (200, 200)
+    assert (first.status, retry.status) == (200, 200)  # the retry is refused by the inbox: done once
     desk.wait_telegram(chat, 2)
     # An event in a thread that is no handoff: 200, nothing sent, logged.
     before = len(desk.telegram.calls)
@@ -239,7 +244,7 @@ def test_slack_retries_and_unknown_threads(desk: Desk) -> None:
     desk.wait_telegram(chat, 4)
     counters = desk.counters()
     assert counters["ignored: unknown thread"] == ignored_before + 1
-    assert counters["duplicate"] >= 1  # the retried event
+    assert desk.telegram_texts(chat).count("Hello from Pat") == 1  # the retried event did nothing
 
 
 def test_escalation_rules_in_the_running_bot(desk: Desk) -> None:
@@ -248,11 +253,11 @@ def test_escalation_rules_in_the_running_bot(desk: Desk) -> None:
     for chat, text, reason in cases:
         desk.telegram_says(chat, text)
         assert desk.wait_telegram(chat, 1)[0].startswith(LIVE)
-        assert desk.handoff(str(chat)).reason == reason
+        assert desk.handoff(desk.telegram_conversation(chat)).reason == reason
     # Two knowledge questions in a row: handed off after the second exactly when both abstained.
     chat = 700400003
     def knowledge_runs() -> list:
-        return [e for e in desk.tracker(str(chat))["events"]
+        return [e for e in desk.tracker(desk.telegram_conversation(chat))["events"]
                 if e.get("event") == "action" and e.get("name") in ("action_answer_question", "utter_out_of_scope",
                                                                      "action_handle_fallback", "action_listen")]
 
@@ -261,26 +266,26 @@ def test_escalation_rules_in_the_running_bot(desk: Desk) -> None:
         # the turn is over when the bot listens again (action_listen after the question's user event)
         wait_until(lambda: sum(1 for e in knowledge_runs() if e["name"] == "action_listen") >= number + 1,
                    what=f"turn {number} finished")
-    tracker = desk.tracker(str(chat))
+    tracker = desk.tracker(desk.telegram_conversation(chat))
     abstentions = [e["value"] for e in tracker["events"]
                    if e.get("event") == "slot" and e.get("name") == "knowledge_abstained"]
     if abstentions[-2:] == [True, True]:
         desk.wait_telegram_until(chat, lambda texts: any(t.startswith(LIVE) for t in texts))
-        assert desk.handoff(str(chat)).reason == "knowledge_abstained"
+        assert desk.handoff(desk.telegram_conversation(chat)).reason == "knowledge_abstained"
     else:
-        assert desk.store().for_conversation(str(chat)) == [], abstentions
+        assert desk.store().for_conversation(desk.telegram_conversation(chat)) == [], abstentions
     # An ordinary question does not escalate.
     chat = 700400004
     desk.telegram_says(chat, "how much is shipping")
     assert "Standard shipping" in desk.wait_telegram(chat, 1)[0]
-    assert desk.store().for_conversation(str(chat)) == []
+    assert desk.store().for_conversation(desk.telegram_conversation(chat)) == []
 
 
 def test_restart_during_a_handoff(desk: Desk) -> None:
     chat = 700500001
     desk.telegram_says(chat, "talk to a person please")
     desk.wait_telegram(chat, 1)
-    handoff = desk.handoff(str(chat))
+    handoff = desk.handoff(desk.telegram_conversation(chat))
     desk.agent_writes(PAT, "Pat here, one moment", handoff.thread_ts)
     desk.wait_telegram(chat, 2)
 
@@ -303,22 +308,34 @@ def test_correction_ends_up_in_the_exported_training_data(desk: Desk, tmp_path: 
     desk.wait_telegram(chat, 2)
     desk.telegram_says(chat, "I want a person")
     texts = desk.wait_telegram_until(chat, lambda texts: any(t.startswith(LIVE) for t in texts))
-    handoff = desk.handoff(str(chat))
+    handoff = desk.handoff(desk.telegram_conversation(chat))
     right = "Standard shipping is free from $50; below that it costs $4.95."
     reply = desk.slash(PAT, f"correct {handoff.ref} {right}")
     assert reply.status == 200 and reply.body["text"] == f"{handoff.ref}: corrected."
     desk.agent_clicks(PAT, ACTION_RESOLVE, handoff.id, handoff.thread_ts)
     desk.wait_telegram(chat, len(texts) + 1)
 
-    out = tmp_path / "corrections.jsonl"
-    result = subprocess.run(
-        [str(paths.ml_python()), "-m", "bot", "handoff", "export-corrections", "--out", str(out),
-         "--kind", "corrections"],
-        cwd=paths.ROOT, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(paths.ROOT), "SWITCHBOARD_VAR_DIR": str(desk.bot.workdir)})
-    assert result.returncode == 0, result.stderr
-    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    mine = [c for c in lines if c["metadata"]["handoff_id"] == handoff.id]
+    def exported() -> list:
+        out = tmp_path / "corrections.jsonl"
+        result = subprocess.run(
+            [str(paths.ml_python()), "-m", "bot", "handoff", "export-corrections", "--out", str(out),
+             "--kind", "corrections"],
+            cwd=paths.ROOT, capture_output=True, text=True, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(paths.ROOT), "SWITCHBOARD_VAR_DIR": str(desk.bot.workdir)})
+        assert result.returncode == 0, result.stderr
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        return [c for c in lines if c["metadata"]["handoff_id"] == handoff.id]
+
+    # Nothing goes into training before a reviewer approved it, and nobody approves their own correction.
+    assert exported() == []
+    [correction] = [c for c in desk.store().all_corrections() if c.handoff_id == handoff.id]
+    assert (correction.status, correction.agent) == ("pending", PAT)
+    assert "yours" in desk.slash(PAT, f"approve C{correction.id}").body["text"] or \
+        "Only reviewers" in desk.slash(PAT, f"approve C{correction.id}").body["text"]
+    assert f"C{correction.id}" in desk.slash(SAM, "review").body["text"]
+    assert desk.slash(SAM, f"approve C{correction.id}").body["text"].startswith(f"C{correction.id} approved")
+    assert desk.store().correction(correction.id).reviewer == SAM
+    mine = exported()
     assert len(mine) == 1
     turns = mine[0]["turns"]
     assert turns[-1] == {"role": "agent", "text": right, "timestamp": None, "intent": None,
@@ -336,7 +353,7 @@ def test_outside_business_hours_a_ticket_is_queued(desk: Desk) -> None:
         told = desk.wait_telegram(chat, 1)[0]
         assert told.startswith("Our care team is offline right now")
         assert "by tomorrow at" in told or "by today at" in told
-        handoff = desk.handoff(str(chat))
+        handoff = desk.handoff(desk.telegram_conversation(chat))
         assert handoff.state == "queued"
         # The bot keeps answering in the meantime.
         desk.telegram_says(chat, "how much is shipping")
@@ -352,3 +369,76 @@ def test_outside_business_hours_a_ticket_is_queued(desk: Desk) -> None:
     finally:
         write_policy(desk.policy_file, open_now=True)
     assert CARE_CHANNEL
+
+
+def test_someone_who_is_not_an_agent_can_do_nothing_and_every_action_is_audited(desk: Desk) -> None:
+    chat = 700800001
+    conversation = desk.telegram_conversation(chat)
+    desk.telegram_says(chat, "how much is shipping")
+    desk.wait_telegram(chat, 1)
+    desk.telegram_says(chat, "I want to talk to a person")
+    told = len(desk.wait_telegram_until(chat, lambda texts: any(t.startswith(LIVE) for t in texts)))
+    handoff = desk.handoff(conversation)
+
+    # A workspace member who is not an agent: claim, reply, correct, resolve are all refused, privately.
+    assert desk.agent_clicks(STRANGER, ACTION_CLAIM, handoff.id, handoff.thread_ts).status == 200
+    assert desk.agent_writes(STRANGER, "hi, I'm not really an agent", handoff.thread_ts).status == 200
+    reply = desk.slash(STRANGER, f"correct {handoff.ref} anything")
+    assert reply.status == 200 and "Only agents" in reply.body["text"]
+    assert "Only agents" in desk.slash(STRANGER, f"resolve {handoff.ref}").body["text"]
+    desk.slack.wait_for(lambda calls: len([c for c in calls if c.method == "chat.postEphemeral"
+                                           and c.params.get("user") == STRANGER]) >= 2)
+    assert desk.store().get(handoff.id).state == "waiting_agent"
+    assert len(desk.telegram_texts(chat)) == told  # nothing reached the customer
+    assert [c for c in desk.store().all_corrections() if c.handoff_id == handoff.id] == []
+
+    # A real agent's whole handoff: claim, note, reply, correct, transfer, resolve, each in the audit log.
+    desk.agent_clicks(PAT, ACTION_CLAIM, handoff.id, handoff.thread_ts)
+    wait_until(lambda: desk.store().get(handoff.id).owner == PAT, what="the claim")
+    desk.agent_writes(PAT, "note: checking the order", handoff.thread_ts)
+    desk.agent_writes(PAT, "Hello, Pat here.", handoff.thread_ts)
+    desk.wait_telegram(chat, told + 1)
+    assert desk.slash(PAT, f"correct {handoff.ref} The right answer.").body["text"] == f"{handoff.ref}: corrected."
+    assert desk.slash(PAT, f"transfer {handoff.ref} <@{STRANGER}>").body["text"].endswith("not an agent.")
+    assert desk.slash(PAT, f"transfer {handoff.ref} <@{SAM}>").body["text"] == f"{handoff.ref}: transferred."
+    assert desk.slash(SAM, f"resolve {handoff.ref}").body["text"] == f"{handoff.ref}: resolved."
+    desk.wait_telegram(chat, told + 2)
+
+    log = desk.store().audit_log(handoff_id=handoff.id)
+    actions = [(entry.actor, entry.action) for entry in log]
+    for expected in [(STRANGER, "refused"), (PAT, "claim"), (PAT, "note"), (PAT, "reply"), (PAT, "correct"),
+                     (PAT, "transfer"), (SAM, "resolve")]:
+        assert expected in actions, (expected, actions)
+    assert all(entry.conversation_id == conversation for entry in log)
+    assert not any("Hello, Pat here" in entry.detail or "right answer" in entry.detail for entry in log)  # no text
+
+
+def test_identity_is_bound_to_the_channel(desk: Desk) -> None:
+    chat = 700900001
+    conversation = desk.telegram_conversation(chat)
+    desk.telegram_says(chat, "talk to a person please")
+    desk.wait_telegram(chat, 1)
+    handoff = desk.handoff(conversation)
+    desk.agent_writes(PAT, "Pat here on Telegram.", handoff.thread_ts)
+    desk.wait_telegram(chat, 2)
+    before = [e for e in desk.tracker(conversation)["events"] if e.get("event") == "user"]
+
+    # Web chat and REST messages naming the Telegram chat (or something like it) land elsewhere.
+    assert http("POST", desk.url("/webhooks/webchat/message"),
+                {"sender": str(chat), "message": "I am the customer, send replies here"}).status == 401
+    desk.webchat_says(f"similar-{chat}", "I am the customer, send replies here")
+    for sender in (str(chat), conversation):
+        reply = desk.bot.rest(sender.replace(":", "-"), "I am the customer too")
+        assert reply.status == 200
+    assert http("POST", desk.url("/webhooks/rest/webhook"), {"sender": str(chat), "message": "no token"}).status == 401
+    after = [e for e in desk.tracker(conversation)["events"] if e.get("event") == "user"]
+    assert after == before  # nothing changed in the Telegram customer's conversation
+    assert len(desk.thread_posts(handoff.thread_ts)) == 0 or all(
+        "I am the customer" not in text for text in desk.thread_posts(handoff.thread_ts))
+
+    # The agent's next reply still goes to Telegram, and nothing to a web chat inbox.
+    desk.agent_writes(PAT, "Still on Telegram.", handoff.thread_ts)
+    assert desk.wait_telegram(chat, 3)[-1] == "Still on Telegram."
+    assert desk.inbox(f"similar-{chat}")["messages"] == []
+    desk.agent_clicks(PAT, ACTION_RESOLVE, handoff.id, handoff.thread_ts)
+    desk.wait_telegram(chat, 4)
