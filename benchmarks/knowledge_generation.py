@@ -124,11 +124,14 @@ class _Servers:
     trained model in models/rasa (noted in the results)."""
 
     def __init__(self, workdir: Path) -> None:
+        import secrets
+
         self.note = ""
+        self.rest_token = secrets.token_hex(16)
         try:
             from tests.support.live import LiveBot
 
-            self._bot: Any = LiveBot(workdir=workdir)
+            self._bot: Any = LiveBot(workdir=workdir, rest_token=self.rest_token)
             self._services: list[Any] = []
         except Exception as exc:  # their helper is broken or missing: say so in the results
             self._bot = None
@@ -145,7 +148,7 @@ class _Servers:
         if not models:
             raise RuntimeError("no trained Rasa model in models/rasa; run make train")
         rasa_port, action_port = launcher.free_port(), launcher.free_port()
-        env = {"SWITCHBOARD_VAR_DIR": str(self._workdir)}
+        env = {"SWITCHBOARD_VAR_DIR": str(self._workdir), "SWITCHBOARD_REST_TOKEN": self.rest_token}
         endpoints = launcher.write_endpoints(
             self._workdir / "endpoints.yml", f"http://127.0.0.1:{action_port}/webhook", self._workdir / "tracker.db"
         )
@@ -165,12 +168,13 @@ class _Servers:
             service.stop()
 
 
-def _post(url: str, payload: dict[str, Any]) -> list[str]:
+def _post(url: str, payload: dict[str, Any], token: str) -> list[str]:
+    """One REST call with the channel's bearer token; the traffic is marked as evaluation."""
     import urllib.request
 
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), method="POST", headers={"Content-Type": "application/json"}
-    )
+    body = {**payload, "metadata": {"evaluation": True}}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=300) as reply:
         body = json.loads(reply.read().decode("utf-8"))
     return [m.get("text", "") for m in body if isinstance(m, dict)]
@@ -191,12 +195,12 @@ def bench_end_to_end(n_questions: int) -> dict[str, Any]:
         try:
             url = f"{base_url}/webhooks/rest/webhook"
             t0 = time.perf_counter()
-            _post(url, {"sender": "warm-up", "message": "can I return a gift without a receipt"})
+            _post(url, {"sender": "warm-up", "message": "can I return a gift without a receipt"}, servers.rest_token)
             first = time.perf_counter() - t0
-            _post(url, {"sender": "warm-up", "message": "how do Pine Points work?"})
+            _post(url, {"sender": "warm-up", "message": "how do Pine Points work?"}, servers.rest_token)
             for question in questions:
                 t0 = time.perf_counter()
-                texts = _post(url, {"sender": uuid.uuid4().hex, "message": question})
+                texts = _post(url, {"sender": uuid.uuid4().hex, "message": question}, servers.rest_token)
                 elapsed = time.perf_counter() - t0
                 if any("\nSource:" in t or t == abstain for t in texts):
                     seconds.append(elapsed)  # answered by action_answer_question

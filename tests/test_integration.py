@@ -86,7 +86,8 @@ def test_feedback_is_validated_and_stored(live_bot) -> None:
     assert "tell us" in _all_text(live_bot.texts(sender, "4")).lower()
     assert "thank you" in _all_text(live_bot.texts(sender, "Delivery was quick, sizing a bit off")).lower()
 
-    stored = FeedbackStore(f"sqlite:///{live_bot.workdir / 'switchboard.db'}").for_conversation(sender)
+    stored = FeedbackStore(f"sqlite:///{live_bot.workdir / 'switchboard.db'}").for_conversation(
+        live_bot.conversation_id(sender))
     assert [(f.rating, f.comment, f.channel) for f in stored] == [(4, "Delivery was quick, sizing a bit off", "webchat")]
 
 

@@ -6,13 +6,12 @@ The servers answer from a temporary index of the fixture knowledge base
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.bot.generation.knowledge_docs import write_knowledge
-from tests.support.live import LiveBot, http
+from tests.support.live import LiveBot
 
 pytestmark = pytest.mark.slow
 
@@ -37,13 +36,13 @@ def knowledge_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBot]
 
 
 def _rest(bot: LiveBot, sender: str, message: str) -> list[str]:
-    reply = http("POST", f"{bot.base_url}/webhooks/rest/webhook", {"sender": sender, "message": message}, timeout=300)
+    reply = bot.rest(sender, message, timeout=300)
     assert reply.status == 200, reply.body
     return [m.get("text", "") for m in reply.body]
 
 
 def _slot(bot: LiveBot, sender: str, name: str) -> object:
-    return bot.tracker(sender)["slots"][name]
+    return bot.tracker(f"rest:{sender}")["slots"][name]
 
 
 def test_a_knowledge_question_is_answered_with_a_citation(knowledge_bot: LiveBot) -> None:

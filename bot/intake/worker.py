@@ -5,8 +5,8 @@ raise to have the message retried) and ``on_dead(item)`` (tell the customer afte
 failure). Database calls run in worker threads, so the event loop that answers webhooks stays free.
 
 Retries back off exponentially (``backoff_seconds`` doubled per attempt, capped at
-``max_backoff_seconds``): with the defaults a message is tried 6 times over about a minute, which
-outlasts an action server restart. Every handled message is marked done only after ``handle``
+``max_backoff_seconds``): with the defaults a message is tried 8 times over about three minutes
+(2, 4, 8, 16, 32, 60, 60 s apart), which outlasts an action server restart. Every handled message is marked done only after ``handle``
 returned; a crash before that leaves it pending, and the next worker runs it again (the channel's
 ``handle`` recognises a turn that was already recorded and only re-sends its replies).
 """
@@ -24,7 +24,7 @@ from bot.intake.store import InboxItem, InboxStore
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_ATTEMPTS = 6
+DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_BACKOFF_SECONDS = 2.0
 DEFAULT_MAX_BACKOFF_SECONDS = 60.0
 DEFAULT_MAX_CONCURRENT = 4

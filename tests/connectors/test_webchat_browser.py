@@ -74,8 +74,11 @@ def test_page_shows_messages_from_the_inbox_once_and_marks_a_person(live_bot, br
     browser.find_element(By.ID, "send").click()
     wait = WebDriverWait(browser, 30)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".msg.bot"))
-    sender = browser.execute_script("return localStorage.getItem('switchboard-webchat-sender')")
-    assert len(sender) == 4 + 32 and sender.startswith("web-")  # 128 random bits
+    cookie = browser.get_cookie("switchboard_session")
+    assert cookie is not None and cookie["httpOnly"] is True  # the page's script cannot read it
+    assert browser.execute_script("return document.cookie").find("switchboard_session") == -1
+    sender = live_bot._conversation_of_token(cookie["value"]).split(":", 1)[1]  # the session id the server issued
+    assert len(sender) >= 32
 
     # What the handoff's output channel stores for this page (the same SQLite file the server uses).
     outbox = WebChatOutbox(live_bot.workdir / "webchat.db")
