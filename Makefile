@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors finetune
+.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -68,4 +68,7 @@ test: validate test-conversations test-ml test-rasa-env ## install what is missi
 finetune: envs ## LoRA fine-tune the answer generator (configs/finetune.yml; ARGS="--set training.max_steps=10", "--resume")
 	@$(ML_PY) -m bot finetune --config configs/finetune.yml $(ARGS)
 
-bench: bench-knowledge-retrieval bench-knowledge-generation bench-connectors ## every benchmark -> benchmarks/results/*.json
+bench-durability: envs train ## 1,000 Telegram + SMS messages, Rasa server killed (kill -9) twice -> benchmarks/results/durability.json
+	@$(RASA_PY) benchmarks/durability.py $(ARGS)
+
+bench: bench-knowledge-retrieval bench-knowledge-generation bench-connectors bench-durability ## every benchmark -> benchmarks/results/*.json

@@ -239,7 +239,7 @@ async def run_channel(load: ChannelLoad, fake: FakeApi, base_url: str, conversat
     # Every queue empty: no reply can still be on its way, so extra replies are duplicates.
     while True:
         health = await asyncio.to_thread(http, "GET", f"{base_url}/webhooks/{load.name}/health")
-        if health.body.get("pending", 1) == 0:
+        if health.body.get("intake", {}).get("pending", 1) == 0 and health.body["intake"].get("running") == 0:
             break
         await asyncio.sleep(0.2)
     expected_total = conversations * sum(count for _, count in script)

@@ -390,10 +390,12 @@ class ChannelIntake:
             worker.wake()  # before the worker runs, it finds the message when it starts
         return accepted
 
-    def health(self) -> Dict[str, Any]:
-        """Counters of the worker (for the channel's ``/health``)."""
-        if self.worker is None:
+    async def health(self) -> Dict[str, Any]:
+        """The channel's inbox (messages ``pending``, ``dead``) and its worker's counters, for ``/health``."""
+        if self.store is None or self.worker is None:
             return {"status": "starting"}
+        counts = await asyncio.to_thread(self.store.counts, self.channel)
         stats = self.worker.stats
-        return {"handled": stats.handled, "running": stats.running, "failed_attempts": stats.failed_attempts,
-                "dead": stats.dead, "errors": dict(stats.errors_by_type)}
+        return {"pending": counts["pending"], "dead_letters": counts["dead"], "handled": stats.handled,
+                "running": stats.running, "failed_attempts": stats.failed_attempts, "dead": stats.dead,
+                "errors": dict(stats.errors_by_type)}

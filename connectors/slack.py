@@ -400,7 +400,7 @@ class SlackInput(InputChannel):
 
         @slack.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "intake": self.intake.health(), "counters": self.stats.as_dict()})
+            return response.json({"status": "ok", "intake": await self.intake.health(), "counters": self.stats.as_dict()})
 
         async def handle(request: Request, parse: Callable[[bytes], Any]) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:

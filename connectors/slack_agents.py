@@ -291,7 +291,7 @@ class SlackAgentsInput(InputChannel):
         @blueprint.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             ready = self.desk is not None and self.intake.worker is not None
-            return response.json({"status": "ok" if ready else "starting", "intake": self.intake.health(),
+            return response.json({"status": "ok" if ready else "starting", "intake": await self.intake.health(),
                                   "counters": dict(self.desk.counters) if self.desk is not None else {}})
 
         async def bolt(request: Request) -> HTTPResponse:

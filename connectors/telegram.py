@@ -419,7 +419,7 @@ class TelegramInput(InputChannel):
         @telegram.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             mode = "polling" if self.polling else "webhook"
-            return response.json({"status": "ok", "mode": mode, "intake": self.intake.health(),
+            return response.json({"status": "ok", "mode": mode, "intake": await self.intake.health(),
                                   "counters": self.stats.as_dict()})
 
         @telegram.route("/webhook", methods=["POST"])

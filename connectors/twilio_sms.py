@@ -381,7 +381,7 @@ class TwilioSmsInput(InputChannel):
 
         @sms.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "intake": self.intake.health(), "counters": self.stats.as_dict()})
+            return response.json({"status": "ok", "intake": await self.intake.health(), "counters": self.stats.as_dict()})
 
         @sms.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
