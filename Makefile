@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability finetune
+.PHONY: help envs run test lint-security audit train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -63,7 +63,14 @@ test-ml: test-setup train
 test-rasa-env: envs train
 	@$(RASA_ENV)/bin/pytest tests/rasa_env -q -p no:cacheprovider --durations=15
 
-test: validate test-conversations test-ml test-rasa-env ## install what is missing and run every test
+lint-security: envs ## bandit, medium severity and above, on the product code (bot/, actions/, connectors/)
+	@$(ML_ENV)/bin/bandit -r bot actions connectors -ll -q
+
+audit: envs ## pip-audit of both lock files against the online vulnerability database (needs the internet; not in make test)
+	@for lock in requirements/rasa.lock requirements/ml.lock; do echo "==> $$lock"; \
+	  $(ML_ENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r $$lock || exit 1; done
+
+test: validate lint-security test-conversations test-ml test-rasa-env ## install what is missing and run every test
 
 finetune: envs ## LoRA fine-tune the answer generator (configs/finetune.yml; ARGS="--set training.max_steps=10", "--resume")
 	@$(ML_PY) -m bot finetune --config configs/finetune.yml $(ARGS)

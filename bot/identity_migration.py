@@ -152,7 +152,9 @@ def _migrate_product(database_url: str, renamed: dict[str, str]) -> int:
             if not inspector.has_table(table):
                 continue
             for old, new in renamed.items():
-                result = connection.execute(sa.text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old"),
+                # table and column names come from PRODUCT_COLUMNS, never from input
+                statement = f"UPDATE {table} SET {column} = :new WHERE {column} = :old"  # nosec B608
+                result = connection.execute(sa.text(statement),
                                             {"new": new, "old": old})
                 updated += result.rowcount or 0
     return updated

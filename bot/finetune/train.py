@@ -244,7 +244,8 @@ def load_checkpoint(folder: Path) -> dict[str, Any]:
     path = folder / CHECKPOINT
     if not path.is_file():
         raise FinetuneError(f"{path}: no checkpoint to resume from; start a new run without --resume")
-    return torch.load(path, map_location="cpu", weights_only=False)
+    # our own checkpoint (it holds Python and NumPy RNG states, which weights_only refuses)
+    return torch.load(path, map_location="cpu", weights_only=False)  # nosec B614
 
 
 def _append_jsonl(path: Path, record: dict[str, Any]) -> None:

@@ -310,10 +310,9 @@ class TorchGenerator:
         self.adapter = adapter.run_id if adapter else None
         self._torch = torch
         self._lock = threading.Lock()
-        self._tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
-        model = AutoModelForCausalLM.from_pretrained(
-            str(path.parent), gguf_file=path.name, dtype=torch.float32
-        )
+        # the shipped GGUF file, loaded offline (no hub download to pin)
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)  # nosec B615
+        model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32)  # nosec B615
         if adapter is not None and adapter.peft is not None:
             from peft import PeftModel
 

@@ -399,7 +399,8 @@ def _export(
     pooling = json.loads((source_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
     if not pooling.get("pooling_mode_mean_tokens"):
         raise RuntimeError(f"{source_dir}/1_Pooling/config.json: expected mean pooling, found {pooling}")
-    transformer = AutoModel.from_pretrained(str(source_dir), attn_implementation="eager").eval()
+    # a local folder, loaded offline: no hub download to pin
+    transformer = AutoModel.from_pretrained(str(source_dir), attn_implementation="eager").eval()  # nosec B615
     reference = SentenceTransformer(str(source_dir), device="cpu")
     max_seq_length = int(reference.max_seq_length)
     sample = reference.tokenizer(list(CHECK_SENTENCES[:2]), padding=True, return_tensors="pt")
@@ -476,7 +477,8 @@ def _export(
         (staging / enc.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
-        os.chmod(staging, 0o755)
+        # a folder of public model files, readable as mkdir would make it
+        os.chmod(staging, 0o755)  # nosec B103
         os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
