@@ -212,7 +212,8 @@ def run(args: argparse.Namespace) -> int:
         print(
             "\nSwitchboard is running.\n"
             f"  Web chat:      http://127.0.0.1:{args.port}/webhooks/webchat/\n"
-            f"  REST channel:  http://127.0.0.1:{args.port}/webhooks/rest/webhook\n"
+            f"  REST channel:  http://127.0.0.1:{args.port}/webhooks/rest/webhook "
+            f"({'bearer token: SWITCHBOARD_REST_TOKEN' if os.environ.get('SWITCHBOARD_REST_TOKEN') else 'off: set SWITCHBOARD_REST_TOKEN to enable it'})\n"
             f"  Action server: http://127.0.0.1:{args.action_port}/health\n"
             f"  Logs:          {log_dir}/\n"
             f"  Conversations: {var / 'tracker.db'}\n"
