@@ -21,16 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m bot dead-letters``."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = __doc__.split("\n\n")[1]
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url",
+                        help="SQLAlchemy URL (default: SWITCHBOARD_DATABASE_URL or var/switchboard.db)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
-    listing = sub.add_parser("list", help="list the dead letters (no message text unless --show-text)")
+    listing = sub.add_parser("list", parents=[common], help="list the dead letters (no message text unless --show-text)")
     listing.add_argument("--channel", help="only this channel (telegram, twilio_sms, slack, slack_agents)")
     listing.add_argument("--show-text", action="store_true", help="also print each message's payload")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     for name, text in (("retry", "put dead letters back in line"), ("drop", "discard dead letters")):
-        action = sub.add_parser(name, help=text)
+        action = sub.add_parser(name, parents=[common], help=text)
         action.add_argument("ids", nargs="+", type=int, metavar="ID", help="dead-letter ids from `list`")
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: SWITCHBOARD_DATABASE_URL or var/switchboard.db)")
 
 
 def _when(seconds: float) -> str:
