@@ -23,6 +23,7 @@ import asyncio
 import contextvars
 import logging
 import os
+import sys
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -31,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.intake import faults
+from bot.intake.batching import BatchedInbox, shared_inbox
 from bot.intake.store import InboxItem, InboxStore
 from bot.intake.worker import IntakeWorker, PublicError
 from connectors.delivery import LoopThread
@@ -231,11 +233,14 @@ class RasaTurns:
 
     async def answer(self, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None,
                      metadata: Optional[Dict[str, Any]] = None, split_paragraphs: bool = False,
+                     deliver: Optional[Callable[[List[Dict[str, Any]]], Awaitable[None]]] = None,
                      ) -> List[Dict[str, Any]]:
-        """Handle one user message and return the bot's replies (not sent).
+        """Handle one user message and return the bot's replies.
 
         ``split_paragraphs``: a reply with blank lines becomes several messages (the web chat and
         REST answers, as Rasa's REST channel makes them); otherwise it stays one message.
+        ``deliver(replies)``, when given, sends them once the turn is saved, still under the
+        conversation's lock and on the dialogue thread (the server's loop stays free for webhooks).
 
         With a ``message_id`` that the conversation already holds, the turn is not run again:
         the replies it recorded are returned.
@@ -248,34 +253,51 @@ class RasaTurns:
             collector = _Collector(split_paragraphs)
             await self._on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
                                                    message_id=message_id, metadata=metadata))
+            if deliver is not None:
+                await deliver(collector.messages)
             return collector.messages
         agent = getattr(app.ctx, "agent", None)
         if agent is None or not agent.is_ready():
             raise TurnFailed("no model is loaded: the message cannot be processed yet")
         async with agent.lock_store.lock(sender_id):
             return await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata,
-                                            split_paragraphs))
+                                            split_paragraphs, deliver))
 
 
 async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, message_id: Optional[str],
-                  metadata: Optional[Dict[str, Any]], split_paragraphs: bool) -> List[Dict[str, Any]]:
+                  metadata: Optional[Dict[str, Any]], split_paragraphs: bool,
+                  deliver: Optional[Callable[[List[Dict[str, Any]]], Awaitable[None]]]) -> List[Dict[str, Any]]:
+    replies: Optional[List[Dict[str, Any]]] = None
     if message_id:
         tracker = await agent.tracker_store.retrieve(sender_id)
-        recorded = recorded_replies(tracker, message_id) if tracker is not None else None
-        if recorded is not None:
+        replies = recorded_replies(tracker, message_id) if tracker is not None else None
+        if replies is not None:
             logger.info("%s: a message already answered before a restart; its recorded replies are sent again",
                         input_channel)
-            return recorded
-    collector = _Collector(split_paragraphs)
-    await run_turn(agent.processor, UserMessage(text, collector, sender_id, input_channel=input_channel,
-                                                message_id=message_id, metadata=metadata))
-    return collector.messages
+    if replies is None:
+        collector = _Collector(split_paragraphs)
+        await run_turn(agent.processor, UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                                    message_id=message_id, metadata=metadata))
+        replies = collector.messages
+    if deliver is not None:
+        await deliver(replies)
+    return replies
+
+
+SWITCH_INTERVAL_SECONDS = 0.001
+"""How long a thread holding the GIL may compute before a waiting thread gets it (Python's default: 5 ms)."""
 
 
 def dialogue_thread(app: Any) -> LoopThread:
-    """The server's one dialogue thread (started on first use)."""
+    """The server's one dialogue thread (started on first use).
+
+    While a turn computes on it, the threads that answer webhooks and write the inbox need the GIL
+    for a moment at a time, each time after a system call: with Python's 5 ms switch interval every
+    such moment could cost them 5 ms. The server switches every millisecond instead.
+    """
     thread = getattr(app.ctx, "switchboard_dialogue_thread", None)
     if thread is None:
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         thread = LoopThread(DIALOGUE_THREAD_NAME).start()
         app.ctx.switchboard_dialogue_thread = thread
     return thread
@@ -324,6 +346,7 @@ class ChannelIntake:
         self._store_factory = store_factory
         self._worker_options = worker_options
         self.store: Optional[InboxStore] = None
+        self.inbox: Optional[BatchedInbox] = None
         self.worker: Optional[IntakeWorker] = None
         self._sweeper: Optional["asyncio.Task[None]"] = None
 
@@ -345,14 +368,16 @@ class ChannelIntake:
 
     async def open(self) -> None:
         """Open (or create) the inbox; :meth:`accept` works from now on."""
-        if self.store is None:
-            self.store = await asyncio.to_thread(self._store_factory)
+        if self.inbox is None:
+            self.inbox = await asyncio.to_thread(shared_inbox, self._store_factory)
+            self.store = self.inbox.store
 
     async def start(self) -> None:
         """Start the worker in the running loop (opening the inbox first if needed)."""
         await self.open()
-        assert self.store is not None
-        self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead, **self._worker_options)
+        assert self.store is not None and self.inbox is not None
+        self.worker = IntakeWorker(self.store, self.channel, self._handle, self._on_dead,
+                                   run_write=self.inbox.run, **self._worker_options)
         self.worker.start()
         self._sweeper = asyncio.ensure_future(self._sweep_forever())
 
@@ -362,12 +387,15 @@ class ChannelIntake:
             self._sweeper.cancel()
         if self.worker is not None:
             await self.worker.stop()
+        if self.inbox is not None:
+            inbox, self.inbox, self.store = self.inbox, None, None
+            await asyncio.to_thread(inbox.close)
 
     async def _sweep_forever(self) -> None:
         while True:
             try:
-                assert self.store is not None
-                await asyncio.to_thread(self.store.sweep, {self.channel: self.seen_retention_hours * 3600})
+                assert self.store is not None and self.inbox is not None
+                await self.inbox.run(self.store.sweep, {self.channel: self.seen_retention_hours * 3600})
             except Exception:  # the next sweep tries again
                 logger.exception("%s intake: forgetting old delivery ids failed", self.channel)
             await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
@@ -378,11 +406,11 @@ class ChannelIntake:
         Raises:
             IntakeUnavailable: the server is starting or the database refused the write.
         """
-        store, worker = self.store, self.worker
-        if store is None:
+        inbox, worker = self.inbox, self.worker
+        if inbox is None:
             raise IntakeUnavailable("starting, retry later")
         try:
-            accepted = await asyncio.to_thread(store.accept, self.channel, delivery_id, conversation_id, payload)
+            accepted = await inbox.accept(self.channel, delivery_id, conversation_id, payload)
         except Exception as error:
             logger.exception("%s intake: writing to the inbox failed", self.channel)
             raise IntakeUnavailable("the inbox is unavailable, retry later") from error
@@ -392,7 +420,7 @@ class ChannelIntake:
 
     async def health(self) -> Dict[str, Any]:
         """The channel's inbox (messages ``pending``, ``dead``) and its worker's counters, for ``/health``."""
-        if self.store is None or self.worker is None:
+        if self.store is None or self.inbox is None or self.worker is None:
             return {"status": "starting"}
         counts = await asyncio.to_thread(self.store.counts, self.channel)
         stats = self.worker.stats

@@ -375,10 +375,11 @@ class SlackInput(InputChannel):
         assert self._turns is not None
         payload = item.payload
         channel, thread_ts = str(payload["channel"]), payload.get("thread_ts")
-        replies = await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
-                                           message_id=f"{CHANNEL}:{item.delivery_id}",
-                                           metadata={"slack_channel": channel, "slack_thread_ts": thread_ts})
-        await send_replies(SlackOutput(self.sender, channel, thread_ts), item.conversation_id, replies)
+        output = SlackOutput(self.sender, channel, thread_ts)
+        await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
+                                 message_id=f"{CHANNEL}:{item.delivery_id}",
+                                 metadata={"slack_channel": channel, "slack_thread_ts": thread_ts},
+                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

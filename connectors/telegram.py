@@ -346,10 +346,11 @@ class TelegramInput(InputChannel):
         payload = item.payload
         if payload.get("callback_query_id") and item.attempts == 0:
             await self.sender.answer_callback(payload["callback_query_id"])
-        replies = await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
-                                           message_id=f"{CHANNEL}:{item.delivery_id}",
-                                           metadata={"telegram_chat_id": payload["chat_id"]})
-        await send_replies(TelegramOutput(self.sender), item.conversation_id, replies)
+        output = TelegramOutput(self.sender)
+        await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
+                                 message_id=f"{CHANNEL}:{item.delivery_id}",
+                                 metadata={"telegram_chat_id": payload["chat_id"]},
+                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

@@ -349,9 +349,9 @@ class TwilioSmsInput(InputChannel):
         options = store.take_options(number)
         choice = parse_choice(body, len(options))
         text = options[choice] if choice is not None else body
-        replies = await self._turns.answer(text, item.conversation_id, CHANNEL,
-                                           message_id=f"{CHANNEL}:{item.delivery_id}")
-        await send_replies(SmsOutput(self.sender), item.conversation_id, replies)
+        output = SmsOutput(self.sender)
+        await self._turns.answer(text, item.conversation_id, CHANNEL, message_id=f"{CHANNEL}:{item.delivery_id}",
+                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

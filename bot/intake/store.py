@@ -95,6 +95,49 @@ class InboxStore:
             return False
         return True
 
+    def accept_many(self, messages: Sequence[tuple[str, str, str, Mapping[str, Any]]]) -> list[bool]:
+        """Record several messages (channel, delivery id, conversation id, payload) in one transaction.
+
+        Returns, for each, whether it was new (False: its delivery id was accepted before, or earlier
+        in the same batch). One statement and one commit for a burst of webhooks instead of one each.
+        """
+        insert = self._insert_ignoring_duplicates()
+        if insert is None:  # a database without INSERT ... ON CONFLICT: one transaction per message
+            return [self.accept(*message) for message in messages]
+        now = self._clock()
+        t = self.table
+        with self.engine.begin() as connection:
+            known: set[tuple[str, str]] = set()
+            by_channel: dict[str, list[str]] = {}
+            for channel, delivery_id, _, _ in messages:
+                by_channel.setdefault(channel, []).append(delivery_id)
+            for channel, delivery_ids in by_channel.items():
+                rows = connection.execute(self._sa.select(t.c.delivery_id).where(
+                    (t.c.channel == channel) & t.c.delivery_id.in_(delivery_ids)))
+                known.update((channel, row[0]) for row in rows)
+            accepted, new_rows = [], []
+            for channel, delivery_id, conversation_id, payload in messages:
+                is_new = (channel, delivery_id) not in known
+                accepted.append(is_new)
+                if is_new:
+                    known.add((channel, delivery_id))
+                    new_rows.append({"channel": channel, "delivery_id": delivery_id, "conversation_id": conversation_id,
+                                     "payload": json.dumps(dict(payload), ensure_ascii=False), "state": PENDING,
+                                     "attempts": 0, "next_attempt_at": now, "received_at": now})
+            if new_rows:
+                connection.execute(insert, new_rows)  # executemany; a row another server stored meanwhile is skipped
+        return accepted
+
+    def _insert_ignoring_duplicates(self) -> Any:
+        name = self.engine.dialect.name
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        elif name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            return None
+        return insert(self.table).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
+
     def mark_done(self, item_id: int) -> None:
         """The message was answered: clear its payload, keep the delivery id as seen."""
         with self.engine.begin() as connection:

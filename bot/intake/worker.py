@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Optional, Set
+from typing import Any, Awaitable, Callable, Optional, Set
 
 from bot.intake import faults
 from bot.intake.store import InboxItem, InboxStore
@@ -50,7 +50,10 @@ class IntakeWorker:
                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
                  max_backoff_seconds: float = DEFAULT_MAX_BACKOFF_SECONDS,
                  max_concurrent: int = DEFAULT_MAX_CONCURRENT, poll_seconds: float = DEFAULT_POLL_SECONDS,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 run_write: Optional[Callable[..., Awaitable[Any]]] = None) -> None:
+        """``run_write(function, *args)`` runs the store's updates off the loop (default: ``asyncio.to_thread``);
+        reads always run on the shared thread pool."""
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
         if max_concurrent < 1:
@@ -65,6 +68,7 @@ class IntakeWorker:
         self.max_concurrent = max_concurrent
         self.poll_seconds = poll_seconds
         self._clock = clock
+        self._write = run_write or asyncio.to_thread
         self.stats = WorkerStats()
         self._busy: Set[str] = set()
         self._tasks: Set["asyncio.Task[None]"] = set()
@@ -119,7 +123,7 @@ class IntakeWorker:
                 await self._failed(item, error)
                 return
             faults.crash_point("after_send")
-            await asyncio.to_thread(self.store.mark_done, item.id)
+            await self._write(self.store.mark_done, item.id)
             self.stats.handled += 1
         finally:
             self.stats.running -= 1
@@ -136,7 +140,7 @@ class IntakeWorker:
             self.stats.dead += 1
             logger.error("%s intake: message %d failed %d times (%s); moved to the dead letters",
                          self.channel, item.id, attempts, description)
-            await asyncio.to_thread(self.store.mark_dead, item.id, description)
+            await self._write(self.store.mark_dead, item.id, description)
             if self._on_dead is not None:
                 try:
                     await self._on_dead(item)
@@ -148,7 +152,7 @@ class IntakeWorker:
         delay = self.retry_delay(attempts)
         logger.warning("%s intake: message %d failed (%s), retry %d in %.0f s", self.channel, item.id, description,
                        attempts, delay)
-        await asyncio.to_thread(self.store.mark_failed, item.id, description, self._clock() + delay)
+        await self._write(self.store.mark_failed, item.id, description, self._clock() + delay)
 
     async def stop(self, drain_seconds: float = 10.0) -> int:
         """Stop taking messages, let running ones finish for up to ``drain_seconds``; returns how many were cut.

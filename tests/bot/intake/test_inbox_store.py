@@ -86,3 +86,12 @@ def test_sweep_forgets_answered_ids_after_their_channels_retention(store: InboxS
     assert store.accept("telegram", "1", "a", {}) is True  # forgotten after its retry window
     assert store.accept("twilio_sms", "SM1", "b", {}) is False  # remembered for 90 days
     assert store.accept("telegram", "2", "c", {}) is False  # still pending: never swept
+
+
+def test_a_batch_is_accepted_at_once_with_repeats_recognised(store: InboxStore) -> None:
+    store.accept("telegram", "1", "a", {"n": 1})
+    batch = [("telegram", "1", "a", {"n": 1}), ("telegram", "2", "a", {"n": 2}), ("telegram", "2", "a", {"n": 2}),
+             ("slack", "1", "b", {"n": 3}), ("telegram", "3", "c", {"n": 4})]
+    assert store.accept_many(batch) == [False, True, False, True, True]
+    assert [item.payload["n"] for item in store.due("telegram")] == [1, 4]  # a: its oldest first; c
+    assert store.counts() == {"pending": 4, "done": 0, "dead": 0}
