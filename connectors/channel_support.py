@@ -188,10 +188,20 @@ def recorded_replies(tracker: Any, message_id: str) -> Optional[List[Dict[str, A
     return replies if found else None
 
 
-async def send_replies(output: OutputChannel, recipient_id: str, replies: Sequence[Dict[str, Any]]) -> None:
-    """Send a turn's collected replies through a channel's output, in order."""
-    for reply in replies:
+async def send_replies(output: OutputChannel, recipient_id: str, replies: Sequence[Dict[str, Any]],
+                       already_sent: int = 0, on_sent: Optional[Callable[[int], Awaitable[None]]] = None) -> None:
+    """Send a turn's replies through a channel's output, in order, skipping the ``already_sent`` first ones.
+
+    ``on_sent(n)`` is called after the n-th reply went out (the inbox records it), so a crash in the
+    middle re-sends at most the one reply that was out but not yet recorded.
+    """
+    for number, reply in enumerate(replies, start=1):
+        if number <= already_sent:
+            continue
         await output.send_response(recipient_id, {k: v for k, v in reply.items() if k != "recipient_id"})
+        faults.crash_point("after_send")
+        if on_sent is not None:
+            await on_sent(number)
 
 
 class RasaTurns:
@@ -240,7 +250,8 @@ class RasaTurns:
         ``split_paragraphs``: a reply with blank lines becomes several messages (the web chat and
         REST answers, as Rasa's REST channel makes them); otherwise it stays one message.
         ``deliver(replies)``, when given, sends them once the turn is saved, still under the
-        conversation's lock and on the dialogue thread (the server's loop stays free for webhooks).
+        conversation's lock, on the server's loop (the dialogue thread's loop, busy with other
+        turns, would notice a finished send late and widen the window in which a crash repeats it).
 
         With a ``message_id`` that the conversation already holds, the turn is not run again:
         the replies it recorded are returned.
@@ -260,13 +271,15 @@ class RasaTurns:
         if agent is None or not agent.is_ready():
             raise TurnFailed("no model is loaded: the message cannot be processed yet")
         async with agent.lock_store.lock(sender_id):
-            return await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata,
-                                            split_paragraphs, deliver))
+            replies = await thread.run(_answer(agent, text, sender_id, input_channel, message_id, metadata,
+                                               split_paragraphs))
+            if deliver is not None:
+                await deliver(replies)
+            return replies
 
 
 async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, message_id: Optional[str],
-                  metadata: Optional[Dict[str, Any]], split_paragraphs: bool,
-                  deliver: Optional[Callable[[List[Dict[str, Any]]], Awaitable[None]]]) -> List[Dict[str, Any]]:
+                  metadata: Optional[Dict[str, Any]], split_paragraphs: bool) -> List[Dict[str, Any]]:
     replies: Optional[List[Dict[str, Any]]] = None
     if message_id:
         tracker = await agent.tracker_store.retrieve(sender_id)
@@ -279,8 +292,6 @@ async def _answer(agent: Any, text: str, sender_id: str, input_channel: str, mes
         await run_turn(agent.processor, UserMessage(text, collector, sender_id, input_channel=input_channel,
                                                     message_id=message_id, metadata=metadata))
         replies = collector.messages
-    if deliver is not None:
-        await deliver(replies)
     return replies
 
 
@@ -417,6 +428,22 @@ class ChannelIntake:
         if accepted and worker is not None:
             worker.wake()  # before the worker runs, it finds the message when it starts
         return accepted
+
+    async def deliver(self, output: OutputChannel, item: InboxItem, replies: List[Dict[str, Any]]) -> None:
+        """Send a message's replies and record each as it goes out, then mark the message answered.
+
+        A crash between a send and its record makes that one reply go out again after the restart;
+        the replies recorded as sent are not sent again.
+        """
+        inbox, store = self.inbox, self.store
+
+        async def sent(number: int) -> None:
+            if inbox is not None and store is not None:
+                await inbox.run(store.mark_sent, item.id, number)
+
+        await send_replies(output, item.conversation_id, replies, item.replies_sent, sent)
+        if inbox is not None and store is not None:
+            await inbox.run(store.mark_done, item.id)
 
     async def health(self) -> Dict[str, Any]:
         """The channel's inbox (messages ``pending``, ``dead``) and its worker's counters, for ``/health``."""

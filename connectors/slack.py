@@ -37,7 +37,7 @@ from bot import identity
 from bot.intake.store import InboxItem
 from connectors.channel_support import (
     MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
-    env_values, json_error, log_disabled, send_replies, setting,
+    env_values, json_error, log_disabled, setting,
 )
 from connectors.delivery import DeliveryStats, send_with_retry
 from connectors.text import markdown_to_slack, split_text
@@ -379,7 +379,7 @@ class SlackInput(InputChannel):
         await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
                                  message_id=f"{CHANNEL}:{item.delivery_id}",
                                  metadata={"slack_channel": channel, "slack_thread_ts": thread_ts},
-                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
+                                 deliver=lambda replies: self.intake.deliver(output, item, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

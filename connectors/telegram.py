@@ -38,7 +38,7 @@ from bot import identity
 from bot.intake.store import InboxItem
 from connectors.channel_support import (
     MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, disabled_blueprint, env_values, json_error,
-    delivery_failed_text, log_disabled, send_replies, setting,
+    delivery_failed_text, log_disabled, setting,
 )
 from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.text import markdown_to_plain, split_text, utf16_length
@@ -350,7 +350,7 @@ class TelegramInput(InputChannel):
         await self._turns.answer(str(payload["text"]), item.conversation_id, CHANNEL,
                                  message_id=f"{CHANNEL}:{item.delivery_id}",
                                  metadata={"telegram_chat_id": payload["chat_id"]},
-                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
+                                 deliver=lambda replies: self.intake.deliver(output, item, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

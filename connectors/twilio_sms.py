@@ -41,7 +41,7 @@ from bot.intake.store import InboxItem
 from bot.security.keys import IDENTITY_KEY, secret_key
 from connectors.channel_support import (
     MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
-    env_values, json_error, log_disabled, send_replies, setting,
+    env_values, json_error, log_disabled, setting,
 )
 from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.sms_state import SmsStateStore, keyword
@@ -351,7 +351,7 @@ class TwilioSmsInput(InputChannel):
         text = options[choice] if choice is not None else body
         output = SmsOutput(self.sender)
         await self._turns.answer(text, item.conversation_id, CHANNEL, message_id=f"{CHANNEL}:{item.delivery_id}",
-                                 deliver=lambda replies: send_replies(output, item.conversation_id, replies))
+                                 deliver=lambda replies: self.intake.deliver(output, item, replies))
         self.stats.processed += 1
 
     async def _tell_failed(self, item: InboxItem) -> None:

@@ -46,6 +46,8 @@ class InboxItem:
     received_at: float
     finished_at: Optional[float]
     last_error: Optional[str]
+    replies_sent: int = 0
+    """How many of the turn's replies went out before a crash (they are not sent again)."""
 
 
 class InboxStore:
@@ -74,6 +76,7 @@ class InboxStore:
             sa.Column("received_at", sa.Float, nullable=False),
             sa.Column("finished_at", sa.Float, nullable=True),
             sa.Column("last_error", sa.String(255), nullable=True),
+            sa.Column("replies_sent", sa.Integer, nullable=True),
             sa.UniqueConstraint("channel", "delivery_id", name="uq_intake_delivery"),
             sa.Index("ix_intake_due", "channel", "state", "conversation_id", "id"),
             sa.Index("ix_intake_finished", "state", "finished_at"),
@@ -143,6 +146,11 @@ class InboxStore:
         with self.engine.begin() as connection:
             connection.execute(self.table.update().where(self.table.c.id == item_id).values(
                 state=DONE, payload="{}", finished_at=self._clock(), last_error=None))
+
+    def mark_sent(self, item_id: int, replies_sent: int) -> None:
+        """Record that the first ``replies_sent`` replies of the message's turn were delivered."""
+        with self.engine.begin() as connection:
+            connection.execute(self.table.update().where(self.table.c.id == item_id).values(replies_sent=replies_sent))
 
     def mark_failed(self, item_id: int, error: str, retry_at: float) -> None:
         """Count a failed attempt and schedule the next one."""
@@ -241,7 +249,7 @@ class InboxStore:
     def _item(self, row: Any) -> InboxItem:
         return InboxItem(row.id, row.channel, row.delivery_id, row.conversation_id, json.loads(row.payload or "{}"),
                          row.state, row.attempts, row.next_attempt_at, row.received_at, row.finished_at,
-                         row.last_error)
+                         row.last_error, row.replies_sent or 0)
 
     def drop_all(self) -> None:
         """Delete the table (tests against a shared PostgreSQL database)."""

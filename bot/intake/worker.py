@@ -122,8 +122,7 @@ class IntakeWorker:
             except Exception as error:  # classified below: retried, or a dead letter after the last try
                 await self._failed(item, error)
                 return
-            faults.crash_point("after_send")
-            await self._write(self.store.mark_done, item.id)
+            await self._write(self.store.mark_done, item.id)  # again, if the handler marked it already
             self.stats.handled += 1
         finally:
             self.stats.running -= 1

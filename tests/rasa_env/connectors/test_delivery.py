@@ -71,3 +71,20 @@ def test_the_platform_wait_is_honoured() -> None:
         return tries[1] - tries[0]
 
     assert asyncio.run(scenario()) >= 0.19  # loop clock resolution
+
+
+def test_replies_already_sent_before_a_crash_are_not_sent_again() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    from connectors.channel_support import send_replies
+
+    replies = [{"recipient_id": "telegram:1", "text": f"part {n}"} for n in (1, 2, 3)]
+    recorded: List[int] = []
+
+    async def record(number: int) -> None:
+        recorded.append(number)
+
+    output = CollectingOutputChannel()
+    asyncio.run(send_replies(output, "telegram:1", replies, already_sent=1, on_sent=record))
+    assert [m["text"] for m in output.messages] == ["part 2", "part 3"]
+    assert recorded == [2, 3]
