@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handoff": ("bot.handoff.cli", "human handoff: export agents' corrections as training data, list the queue"),
     "finetune": ("bot.finetune.cli", "LoRA fine-tuning of the answer generator on the prepared conversations"),
     "generator": ("bot.finetune.registry_cli", "generator adapters: list runs, promote one, back to the base model"),
+    "eval-conversations": ("bot.evaluation.runner", "play the frozen conversation set through real servers and judge every turn"),
+    "eval-redteam": ("bot.evaluation.redteam", "play the frozen red-team set through real servers; report failures per category"),
     "dead-letters": ("bot.intake.cli", "inbound messages that failed on every try: list, retry, drop"),
     "migrate-conversation-ids": ("bot.identity_migration", "rename stored conversations to channel-bound ids"),
 }

@@ -7,8 +7,9 @@ in constant time; 401 otherwise) and then behaves as Rasa defines it: the body
 ``[{"recipient_id": "<sender>", "text": ...}, ...]``. The conversation is ``rest:<sender>``
 (:mod:`bot.identity`), so a REST call can never write into a Telegram, SMS, Slack or web chat
 conversation; ``input_channel`` in the body is ignored (always ``rest``), and the metadata's
-``client_key`` (a keyed pseudonym of the client's address, for order-lookup lockouts) is set by
-the server. Everything else of the metadata is kept, e.g.
+``client_key`` (who the client is, for order-lookup lockouts) is a keyed pseudonym of the client's
+address unless the tool names its clients itself (the evaluation runner gives each conversation
+its own); REST callers hold the token, so they are trusted with that. Everything else of the metadata is kept, e.g.
 ``{"evaluation": true}`` marks the traffic of evaluations and benchmarks.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -36,6 +38,7 @@ CHANNEL = "rest"
 TOKEN_VARIABLE = "SWITCHBOARD_REST_TOKEN"
 MIN_TOKEN_CHARS = 16
 MAX_MESSAGE_CHARS = 10_000
+CLIENT_KEY_PATTERN = re.compile(r"[A-Za-z0-9:._-]{1,128}")
 
 
 class RestInput(InputChannel):
@@ -108,7 +111,11 @@ class RestInput(InputChannel):
                 return json_error(400, f"'message' must be a non-empty string of at most {MAX_MESSAGE_CHARS} characters")
             if not isinstance(metadata, dict):
                 return json_error(400, "'metadata' must be a JSON object")
-            metadata = {**metadata, "client_key": "addr:" + identity.keyed_digest(self._identity_key, request.ip or "")}
+            client_key = metadata.get("client_key")
+            if not (isinstance(client_key, str) and CLIENT_KEY_PATTERN.fullmatch(client_key)):
+                # a tool may name its own clients (the evaluation runner: one per conversation)
+                client_key = "addr:" + identity.keyed_digest(self._identity_key, request.ip or "")
+            metadata = {**metadata, "client_key": client_key}
             conversation = identity.conversation_id(CHANNEL, sender)
             try:
                 replies = await turns.answer(text, conversation, CHANNEL, metadata=metadata, split_paragraphs=True)
