@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
@@ -95,6 +96,36 @@ class ServiceProcess:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log written)"
+
+
+def warm_up_actions(port: int, timeout: float = 300.0) -> list[str]:
+    """Have the action server answer one knowledge question, so it loads the index and the generator now.
+
+    Called before ``make run`` says the bot is running: the first customer's question then waits no
+    longer than the next (the models otherwise load on first use, several seconds).
+
+    Returns:
+        The texts the action answered.
+
+    Raises:
+        RuntimeError: the action server did not answer.
+    """
+    question = "How long does standard shipping take?"
+    payload = {
+        "next_action": "action_answer_question", "sender_id": "switchboard-warm-up", "version": "3.6.21",
+        "domain": {}, "tracker": {
+            "sender_id": "switchboard-warm-up", "slots": {}, "latest_message": {"text": question, "intent": {}},
+            "events": [{"event": "user", "text": question}], "paused": False, "followup_action": None,
+            "active_loop": {}, "latest_action_name": None}}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhook", data=json.dumps(payload).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    try:
+        # our own http://127.0.0.1 action server
+        with urllib.request.urlopen(request, timeout=timeout) as reply:  # nosec B310
+            body = json.loads(reply.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise RuntimeError(f"the action server did not answer the warm-up question: {error}") from error
+    return [str(r.get("text") or "") for r in body.get("responses") or []]
 
 
 def free_port() -> int:
@@ -209,6 +240,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"Starting the {service.name} (log: {service.log_path}) ...", flush=True)
             service.start()
             service.wait_healthy()
+            if service is services[0]:
+                print("Loading the knowledge index and the answer model ...", flush=True)
+                warm_up_actions(args.action_port)
         print(
             "\nSwitchboard is running.\n"
             f"  Web chat:      http://127.0.0.1:{args.port}/webhooks/webchat/\n"
