@@ -46,6 +46,8 @@ CITATION_STYLES = ("line", "title", "none")
 """How an answer cites its sources: ``Source: <title>``, the bare title, or not at all."""
 
 _TOP_KEYS = ("persona", "tone", "avoid", "disclaimers", "channels", "restricted_topics", "replies")
+_OPTIONAL_TOP_KEYS = ("languages",)
+"""Sections other modules validate (``languages``: bot/languages.py)."""
 _MIN_CHANNEL_CHARS = 80
 
 
@@ -186,7 +188,7 @@ def parse_guidelines(data: Any, source: str = "guidelines.yml") -> Guidelines:
         GuidelinesError: see :func:`load_guidelines`.
     """
     v = _Validator(source)
-    top = v.mapping(data, "", required=_TOP_KEYS)
+    top = v.mapping(data, "", required=_TOP_KEYS, optional=_OPTIONAL_TOP_KEYS)
 
     persona_raw = v.mapping(top["persona"], "persona", required=("name", "company", "role"))
     persona = Persona(
