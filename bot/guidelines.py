@@ -46,8 +46,8 @@ CITATION_STYLES = ("line", "title", "none")
 """How an answer cites its sources: ``Source: <title>``, the bare title, or not at all."""
 
 _TOP_KEYS = ("persona", "tone", "avoid", "disclaimers", "channels", "restricted_topics", "replies")
-_OPTIONAL_TOP_KEYS = ("languages",)
-"""Sections other modules validate (``languages``: bot/languages.py)."""
+_OPTIONAL_TOP_KEYS = ("languages", "disclosure")
+"""Sections other modules validate (``languages``: bot/languages.py; ``disclosure``: bot/disclosure.py)."""
 _MIN_CHANNEL_CHARS = 80
 
 

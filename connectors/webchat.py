@@ -1,6 +1,8 @@
 """Web chat: a page at ``/webhooks/webchat/``, a JSON endpoint it posts to, and an inbox it polls.
 
-Sessions are issued by the server, never chosen by the page (:mod:`bot.security.sessions`): the
+The page shows the AI disclosure of guidelines.yml above the conversation before the first message
+(``POST /session`` returns it as ``disclosure`` for other clients). Sessions are issued by the
+server, never chosen by the page (:mod:`bot.security.sessions`): the
 page's ``GET`` sets an HttpOnly cookie holding a signed token (24 hours, renewed while the
 customer is active), and ``POST /webhooks/webchat/session`` issues one for clients that prefer
 ``Authorization: Bearer <token>``. The conversation is ``webchat:<session id>``; a request without
@@ -27,6 +29,7 @@ many reverse proxies' ``X-Forwarded-For`` entries to trust; see docs/security.md
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import re
@@ -265,7 +268,10 @@ class WebChatInput(InputChannel):
         self._limits = {key: RateLimiter(limits[key]) for key in RATE_LIMIT_KEYS}
         self._outbox: Optional[WebChatOutbox] = None
         self._outbox_lock = threading.Lock()
-        self._page = PAGE.read_text(encoding="utf-8")
+        from bot.disclosure import load_disclosure
+
+        self.disclosure = load_disclosure().for_channel(CHANNEL)  # a wrong guidelines.yml stops start-up
+        self._page = PAGE.read_text(encoding="utf-8").replace("{{DISCLOSURE}}", html.escape(self.disclosure))
 
     @property
     def outbox(self) -> WebChatOutbox:
@@ -404,7 +410,7 @@ class WebChatInput(InputChannel):
                 if limited is not None:
                     return self._cors(request, limited)
                 session, token = self.sessions.issue()
-            reply = response.json({"token": token, "expires_at": session.expires_at})
+            reply = response.json({"token": token, "expires_at": session.expires_at, "disclosure": self.disclosure})
             return self._cors(request, self._with_session(request, reply, session, token))
 
         @webchat.listener("after_server_start")
