@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from bot import identity, paths
+from bot import identity
 
 CHANNELS = ("default", "telegram", "sms", "slack", "webchat", "rest")
 SMS_MAX_CHARS = 160
@@ -77,11 +77,10 @@ def load_disclosure(path: Optional[Path] = None) -> Disclosure:
     Raises:
         DisclosureError: the file is unreadable or the section is wrong.
     """
-    import yaml
+    from bot.guidelines import GuidelinesError, read_guidelines_file
 
-    path = path or paths.GUIDELINES_YML
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise DisclosureError(f"{path}: cannot be read: {error}") from None
-    return parse_disclosure(data.get("disclosure"), str(path))
+        file, data = read_guidelines_file(path)
+    except GuidelinesError as error:
+        raise DisclosureError(str(error)) from None
+    return parse_disclosure((data or {}).get("disclosure"), str(file))

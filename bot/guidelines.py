@@ -164,6 +164,16 @@ def load_guidelines(path: Union[str, Path, None] = None) -> Guidelines:
         GuidelinesError: the file is missing, is not valid YAML, or a key is missing,
             unknown or holds a bad value. The message names the file, the key and the fix.
     """
+    file, data = read_guidelines_file(path)
+    return parse_guidelines(data, source=str(file))
+
+
+def read_guidelines_file(path: Union[str, Path, None] = None) -> tuple[Path, Any]:
+    """The parsed YAML of a guidelines file and its path (sections are validated by their modules).
+
+    Raises:
+        GuidelinesError: the file is missing or not valid YAML.
+    """
     import yaml  # both environments ship PyYAML
 
     file = Path(path) if path is not None else GUIDELINES_YML
@@ -175,10 +185,9 @@ def load_guidelines(path: Union[str, Path, None] = None) -> Guidelines:
             "for the format) or pass the right path."
         ) from None
     try:
-        data = yaml.safe_load(raw_text)
+        return file, yaml.safe_load(raw_text)
     except yaml.YAMLError as exc:
         raise GuidelinesError(f"{file}: not valid YAML ({exc}). Fix the syntax at that line.") from exc
-    return parse_guidelines(data, source=str(file))
 
 
 def parse_guidelines(data: Any, source: str = "guidelines.yml") -> Guidelines:

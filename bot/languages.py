@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from bot import paths
 
 ISO_CODE = re.compile(r"^[a-z]{2}$")
 NOISE = re.compile(r"(?i)\bhp-?\s?\d{6}\b|\S+@\S+|https?://\S+|www\.\S+|\d[\d\s.,/:-]*")
@@ -107,14 +106,13 @@ def load_language_policy(path: Optional[Path] = None) -> LanguagePolicy:
     Raises:
         LanguagePolicyError: the file is missing, not YAML, or the section is wrong.
     """
-    import yaml
+    from bot.guidelines import GuidelinesError, read_guidelines_file
 
-    path = path or paths.GUIDELINES_YML
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise LanguagePolicyError(f"{path}: cannot be read: {error}") from None
-    return parse_language_policy(data.get("languages"), str(path))
+        file, data = read_guidelines_file(path)
+    except GuidelinesError as error:
+        raise LanguagePolicyError(str(error)) from None
+    return parse_language_policy((data or {}).get("languages"), str(file))
 
 
 def _non_latin(letters: str) -> bool:

@@ -83,6 +83,21 @@ def log_disabled(channel: str, reason: str) -> None:
     logger.warning("%s channel disabled: %s", channel, reason)
 
 
+class DisableableChannel:
+    """Mixin of our input channels: :meth:`disabled` makes one that only answers 503 (its blueprint checks
+    ``disabled_reason``)."""
+
+    disabled_reason: Optional[str] = None
+
+    @classmethod
+    def disabled(cls, reason: str) -> Any:
+        """A channel of this class that only answers 503, logged once; ``__init__`` is not run."""
+        log_disabled(cls.name(), reason)  # type: ignore[attr-defined]
+        channel = cls.__new__(cls)
+        channel.disabled_reason = reason
+        return channel
+
+
 def json_error(status: int, message: str) -> HTTPResponse:
     """The JSON error answer of every channel route."""
     return response.json({"error": message}, status=status)

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from bot import identity
 from bot.security.keys import IDENTITY_KEY, secret_key
 from connectors.channel_support import (
-    MAX_BODY_BYTES, RasaTurns, TurnFailed, disabled_blueprint, env_values, json_error, log_disabled,
+    MAX_BODY_BYTES, DisableableChannel, RasaTurns, TurnFailed, disabled_blueprint, env_values, json_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ MAX_MESSAGE_CHARS = 10_000
 CLIENT_KEY_PATTERN = re.compile(r"[A-Za-z0-9:._-]{1,128}")
 
 
-class RestInput(InputChannel):
+class RestInput(DisableableChannel, InputChannel):
     """``/webhooks/rest/webhook`` with a bearer token (Rasa's request and response format)."""
 
     @classmethod
@@ -59,14 +59,6 @@ class RestInput(InputChannel):
                              "(e.g. `openssl rand -hex 24`)")
         return cls(token)
 
-    @classmethod
-    def disabled(cls, reason: str) -> "RestInput":
-        """A channel that only answers 503 (logged once)."""
-        log_disabled(CHANNEL, reason)
-        channel = cls.__new__(cls)
-        channel.disabled_reason = reason
-        channel._token = b""
-        return channel
 
     def __init__(self, token: str) -> None:
         self.disabled_reason: Optional[str] = None

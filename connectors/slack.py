@@ -36,8 +36,8 @@ from sanic.response import HTTPResponse
 from bot import identity
 from bot.intake.store import InboxItem
 from connectors.channel_support import (
-    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
-    env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, DisableableChannel, IntakeUnavailable, RasaTurns, delivery_failed_text,
+    disabled_blueprint, env_values, json_error, setting,
 )
 from connectors.delivery import DeliveryStats, send_with_retry
 from connectors.text import markdown_to_slack, split_text
@@ -298,7 +298,7 @@ class SlackOutput(OutputChannel):
         await self.send_to(recipient_id, image)
 
 
-class SlackInput(InputChannel):
+class SlackInput(DisableableChannel, InputChannel):
     """Slack Events API channel (``/webhooks/slack/events``, ``/interactive``, ``/health``)."""
 
     @classmethod
@@ -315,13 +315,6 @@ class SlackInput(InputChannel):
         return cls(values["SLACK_BOT_TOKEN"], values["SLACK_SIGNING_SECRET"],
                    values.get("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL), seen_retention_hours=seen_hours)
 
-    @classmethod
-    def disabled(cls, reason: str) -> "SlackInput":
-        """A channel that only answers 503 (logged once)."""
-        log_disabled(CHANNEL, reason)
-        channel = cls.__new__(cls)
-        channel.disabled_reason = reason
-        return channel
 
     def __init__(self, token: str, signing_secret: str, api_base_url: str = DEFAULT_API_BASE_URL,
                  seen_retention_hours: float = 24.0) -> None:

@@ -51,7 +51,8 @@ from bot.handoff.slack_api import SlackApi
 from bot.handoff.store import HandoffStore
 from bot.intake.store import InboxItem
 from connectors.channel_support import (
-    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, disabled_blueprint, env_values, json_error, log_disabled,
+    MAX_BODY_BYTES, ChannelIntake, DisableableChannel, IntakeUnavailable, disabled_blueprint, env_values,
+    json_error,
 )
 from connectors.delivery import DeliveryStats
 from connectors.slack import SlackInput
@@ -135,7 +136,7 @@ def delivery_of(kind: str, body: Mapping[str, Any]) -> tuple[str, str]:
     return f"{kind}:{user}:{stamp or body.get('action_ts') or body.get('trigger_id')}", thread
 
 
-class SlackAgentsInput(InputChannel):
+class SlackAgentsInput(DisableableChannel, InputChannel):
     """The agents' side of the human handoff in Slack."""
 
     @classmethod
@@ -152,13 +153,6 @@ class SlackAgentsInput(InputChannel):
         return cls(values["SLACK_AGENTS_BOT_TOKEN"], values["SLACK_AGENTS_SIGNING_SECRET"],
                    values.get("SLACK_AGENTS_API_BASE_URL", "https://slack.com/api/"))
 
-    @classmethod
-    def disabled(cls, reason: str) -> "SlackAgentsInput":
-        """A channel that only answers 503 (logged once)."""
-        log_disabled(CHANNEL, reason)
-        channel = cls.__new__(cls)
-        channel.disabled_reason = reason
-        return channel
 
     def __init__(self, token: str, signing_secret: str, api_base_url: str = "https://slack.com/api/") -> None:
         from slack_bolt.adapter.sanic import AsyncSlackRequestHandler

@@ -37,8 +37,8 @@ from sanic.response import HTTPResponse
 from bot import identity
 from bot.intake.store import InboxItem
 from connectors.channel_support import (
-    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, disabled_blueprint, env_values, json_error,
-    delivery_failed_text, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, DisableableChannel, IntakeUnavailable, RasaTurns, delivery_failed_text,
+    disabled_blueprint, env_values, json_error, setting,
 )
 from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.text import markdown_to_plain, split_text, utf16_length
@@ -261,7 +261,7 @@ def chat_of(conversation_id: str) -> Optional[str]:
         return None
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(DisableableChannel, InputChannel):
     """Telegram Bot API channel (``/webhooks/telegram/webhook``, ``/webhooks/telegram/health``)."""
 
     @classmethod
@@ -287,13 +287,6 @@ class TelegramInput(InputChannel):
             seen_retention_hours=seen_hours,
         )
 
-    @classmethod
-    def disabled(cls, reason: str) -> "TelegramInput":
-        """A channel that only answers 503 (logged once)."""
-        log_disabled(CHANNEL, reason)
-        channel = cls.__new__(cls)
-        channel.disabled_reason = reason
-        return channel
 
     def __init__(self, token: str, api_base_url: str = DEFAULT_API_BASE_URL, webhook_url: Optional[str] = None,
                  webhook_secret: Optional[str] = None, poll_timeout_seconds: int = 25,

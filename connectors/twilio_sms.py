@@ -40,8 +40,8 @@ from bot import identity
 from bot.intake.store import InboxItem
 from bot.security.keys import IDENTITY_KEY, secret_key
 from connectors.channel_support import (
-    MAX_BODY_BYTES, ChannelIntake, IntakeUnavailable, RasaTurns, delivery_failed_text, disabled_blueprint,
-    env_values, json_error, log_disabled, setting,
+    MAX_BODY_BYTES, ChannelIntake, DisableableChannel, IntakeUnavailable, RasaTurns, delivery_failed_text,
+    disabled_blueprint, env_values, json_error, setting,
 )
 from connectors.delivery import DeliveryStats, PerLoop, send_with_retry
 from connectors.sms_state import SmsStateStore, keyword
@@ -263,7 +263,7 @@ def _sender(config: Dict[str, str], state_db: Path, stats: DeliveryStats) -> Twi
         api_base_url=config.get("TWILIO_API_BASE_URL", DEFAULT_API_BASE_URL), stats=stats)
 
 
-class TwilioSmsInput(InputChannel):
+class TwilioSmsInput(DisableableChannel, InputChannel):
     """Twilio SMS channel (``/webhooks/twilio_sms/webhook``, ``/webhooks/twilio_sms/health``)."""
 
     @classmethod
@@ -288,13 +288,6 @@ class TwilioSmsInput(InputChannel):
                    public_base_url=config.get("TWILIO_PUBLIC_BASE_URL"), help_text=help_text,
                    start_text=start_text, seen_retention_hours=seen_hours)
 
-    @classmethod
-    def disabled(cls, reason: str) -> "TwilioSmsInput":
-        """A channel that only answers 503 (logged once)."""
-        log_disabled(CHANNEL, reason)
-        channel = cls.__new__(cls)
-        channel.disabled_reason = reason
-        return channel
 
     def __init__(self, sender: TwilioSender, auth_token: str, account_sid: str,
                  public_base_url: Optional[str] = None, help_text: str = DEFAULT_HELP_TEXT,
