@@ -6,6 +6,11 @@ the data pipeline's ``csv`` reader imports. The conversations combine the topics
 :mod:`bot.finetune.topics` (customer phrasings, grounded agent replies, follow-ups) with
 greetings, thanks, names and order numbers (personal data the pipeline must redact), and a
 little of the noise real exports carry (extra spaces, HTML entities, a few repeated chats).
+
+Each conversation draws one reply family (:data:`FAMILY_WEIGHTS`) and takes every agent reply
+and every topic question from it, so conversations of different families share no reply. Two
+families are half the size of the others, so that a split keeping each family whole
+(:mod:`bot.finetune.split`) can give validation and test about a tenth each.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_N = 640
 DEFAULT_SEED = 7
+FAMILY_WEIGHTS: tuple[int, ...] = (2, 2, 2, 2, 1, 1)
+"""Relative share of conversations per reply family (see bot.finetune.topics.FAMILIES)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,15 @@ def generate(n: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> list[list[Message]
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
+    if len(FAMILY_WEIGHTS) != T.FAMILIES:
+        raise ValueError(f"FAMILY_WEIGHTS has {len(FAMILY_WEIGHTS)} entries, expected {T.FAMILIES}")
     rng = random.Random(seed)
     start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     conversations: list[list[Message]] = []
     topics = list(T.TOPICS)
+    # Each family goes through the topics in its own shuffled order, so every family covers
+    # every topic about equally often.
+    orders: list[list[T.Topic]] = [[] for _ in range(T.FAMILIES)]
     for index in range(n):
         cid = f"hp-{index + 1:05d}"
         clock = start + timedelta(minutes=47 * index + rng.randint(0, 40))
@@ -86,38 +98,40 @@ def generate(n: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> list[list[Message]
             messages.append(Message(cid, role, text, clock.isoformat().replace("+00:00", "Z")))
 
         name = rng.choice(T.FIRST_NAMES)
-        # Cycle through topics so every topic is well represented, then pick at random.
-        topic = topics[index % len(topics)] if index < 3 * len(topics) else rng.choice(topics)
+        family = rng.choices(range(T.FAMILIES), weights=FAMILY_WEIGHTS)[0]
+        if not orders[family]:
+            orders[family] = rng.sample(topics, len(topics))
+        topic = orders[family].pop()
         if rng.random() < 0.15:
             add("customer", rng.choice(T.GREETINGS))
-            add("agent", rng.choice(T.GREETING_REPLIES))
+            add("agent", rng.choice(T.GREETING_REPLIES[family]))
             opener = ""
         elif rng.random() < 0.12:
             opener = rng.choice(T.INTRO_WITH_NAME)
         else:
             opener = rng.choice(T.OPENERS)
-        question = rng.choice(topic.questions)
+        question = rng.choice(T.questions_for(topic, family))
         if opener and question[:1].isupper() and not opener.endswith(". ") and not opener.endswith("! "):
             question = question[0].lower() + question[1:]
         add("customer", _noisy(_fill(opener + question, rng, name), rng))
-        add("agent", rng.choice(topic.answers))
+        add("agent", topic.answers[family])
 
         roll = rng.random()
         if topic.followups and roll < 0.45:
             follow = rng.choice(topic.followups)
             add("customer", _noisy(_fill(rng.choice(follow.questions), rng, name), rng))
-            add("agent", rng.choice(follow.answers))
+            add("agent", follow.answers[family])
         elif roll < 0.6:
             other = rng.choice([t for t in topics if t.id != topic.id])
             prefix = rng.choice(["Also, ", "One more thing: ", "And ", "Another question, ", ""])
-            second = rng.choice(other.questions)
+            second = rng.choice(T.questions_for(other, family))
             if prefix:
                 second = second[0].lower() + second[1:]
             add("customer", _noisy(_fill(prefix + second, rng, name), rng))
-            add("agent", rng.choice(other.answers))
+            add("agent", other.answers[family])
         if rng.random() < 0.4:
             add("customer", rng.choice(T.THANKS))
-            add("agent", rng.choice(T.THANKS_REPLIES))
+            add("agent", rng.choice(T.THANKS_REPLIES[family]))
         conversations.append(messages)
 
     # Real exports repeat some chats (re-sent transcripts); the pipeline removes duplicates.
