@@ -99,6 +99,21 @@ class BusinessHours:
         window = self._window(local.date())
         return window is not None and window[0] <= local < window[1]
 
+    def business_seconds(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Seconds between ``start`` and ``end`` (timezone-aware) that fall within business hours."""
+        if end <= start:
+            return 0.0
+        local_start, local_end = self.local(start), self.local(end)
+        total = 0.0
+        day = local_start.date() - dt.timedelta(days=1)  # a window may start the day before
+        while day <= local_end.date():
+            window = self._window(day)
+            if window is not None:
+                overlap = (min(window[1], local_end) - max(window[0], local_start)).total_seconds()
+                total += max(0.0, overlap)
+            day += dt.timedelta(days=1)
+        return total
+
     def next_opening(self, now: dt.datetime) -> dt.datetime:
         """The next time care opens after ``now`` (``now`` itself is never returned while open)."""
         local = self.local(now)
