@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generator": ("bot.finetune.registry_cli", "generator adapters: list runs, promote one, back to the base model"),
     "eval-conversations": ("bot.evaluation.runner", "play the frozen conversation set through real servers and judge every turn"),
     "eval-redteam": ("bot.evaluation.redteam", "play the frozen red-team set through real servers; report failures per category"),
+    "analytics": ("bot.analytics.cli", "monitoring: ingest events, compute the KPIs against kpis.yml"),
     "dead-letters": ("bot.intake.cli", "inbound messages that failed on every try: list, retry, drop"),
     "migrate-conversation-ids": ("bot.identity_migration", "rename stored conversations to channel-bound ids"),
 }
