@@ -109,11 +109,11 @@ class Order:
         return email_matches or postcode_matches
 
     def describe(self) -> str:
-        """A short customer-facing sentence about where the order is."""
+        """A short customer-facing sentence about where the order is: always its status and its items."""
         if self.status == "processing":
             return (
-                f"Order {self.order_number} ({self.items}) is being packed and should arrive "
-                f"by {self.estimated_delivery}. You can still change its address or cancel it until it ships."
+                f"Order {self.order_number} ({self.items}) is processing: it is paid and being packed, and should "
+                f"arrive by {self.estimated_delivery}. You can still change its address or cancel it until it ships."
             )
         if self.status == "shipped":
             return (
@@ -123,13 +123,13 @@ class Order:
         if self.status == "delivered":
             return f"Order {self.order_number} ({self.items}) was delivered on {self.delivered_on}."
         if self.status == "cancelled":
-            return f"Order {self.order_number} was cancelled and not charged."
+            return f"Order {self.order_number} ({self.items}) was cancelled and not charged."
         if self.status == "returned":
             return (
-                f"We received the return of order {self.order_number} on {self.delivered_on}; "
-                "the refund reaches your original payment method within 5-7 business days."
+                f"Order {self.order_number} ({self.items}) was returned: we received it on {self.delivered_on}, "
+                "and the refund reaches your original payment method within 5-7 business days."
             )
-        return f"Order {self.order_number} has the status '{self.status}'."
+        return f"Order {self.order_number} ({self.items}) has the status '{self.status}'."
 
 
 class OrderRepository(Protocol):

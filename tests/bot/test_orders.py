@@ -40,6 +40,15 @@ def test_sample_orders_are_found_and_described() -> None:
     assert orders.find("HP-000000") is None
 
 
+@pytest.mark.parametrize("number, status", [
+    ("HP-482913", "shipped"), ("HP-519004", "processing"), ("HP-300117", "delivered"),
+    ("HP-771250", "cancelled"), ("HP-615842", "returned"),
+])
+def test_every_description_names_the_status_and_the_items(number: str, status: str) -> None:
+    order = CsvOrderRepository().find(number)
+    assert status in order.describe() and order.items in order.describe()
+
+
 def test_sample_orders_carry_their_email_and_postcode_but_do_not_show_them() -> None:
     orders = CsvOrderRepository()
     canadian = orders.find("HP-208466")
