@@ -60,10 +60,17 @@ def run(args: argparse.Namespace) -> int:
         logger.warning("Interrupted after step %d; a checkpoint is saved. Continue with: "
                        "python -m bot finetune --config %s --resume %s", exc.step, args.config, exc.run_id)
         return EXIT_INTERRUPTED
-    tuned, base = result.metrics.get("finetuned", {}), result.metrics.get("base", {})
     print(f"run {result.run_id}: {result.folder}")
-    for key in ("perplexity", "answer_similarity", "unsupported_fact_rate"):
-        print(f"  {key:22s} base {base.get(key, 'n/a')!s:>10}  fine-tuned {tuned.get(key, 'n/a')!s:>10}")
-    print(f"  train_seconds {result.metrics.get('train_seconds')}  n_train {result.metrics.get('n_train')}  n_test {result.metrics.get('n_test')}")
+    for split in ("validation", "test"):
+        part = result.metrics.get(split)
+        if not part:
+            continue
+        tuned, base = part.get("finetuned", {}), part.get("base", {})
+        note = "chooses runs and promotion" if split == "validation" else "reported only; 95 % intervals"
+        print(f"  {split} ({part.get('n')} exchanges, {note}):")
+        for key in ("perplexity", "answer_similarity", "unsupported_fact_rate"):
+            interval = lambda d: f" {d[key + '_ci95']}" if split == "test" and key + "_ci95" in d else ""  # noqa: E731
+            print(f"    {key:22s} base {base.get(key, 'n/a')!s:>8}{interval(base)}  fine-tuned {tuned.get(key, 'n/a')!s:>8}{interval(tuned)}")
+    print(f"  train_seconds {result.metrics.get('train_seconds')}  n_train {result.metrics.get('n_train')}  best step {result.metrics.get('best_step')}")
     print(f"Not active yet. Promote it with: python -m bot generator promote {result.run_id}")
     return 0

@@ -94,14 +94,25 @@ class TrainingConfig:
 
 @dataclass
 class EvaluationConfig:
-    """End-of-run evaluation on the test split, fine-tuned vs base model."""
+    """End-of-run evaluation, fine-tuned vs base model on the same prompts.
 
-    max_examples: int = 40
+    Validation numbers choose runs and decide promotion; test numbers are only reported (with
+    95 % intervals) and never read by any choice, so a sweep should set ``test: false``.
+    """
+
+    validation_examples: int = 32
+    """Validation exchanges (spread over the split) answered by both models; promotion compares these."""
+    test: bool = True
+    """Also answer the test split at the end (reported, never used to choose or promote)."""
+    max_examples: int = 0
+    """Test exchanges, spread over the split (0: all of them)."""
     max_new_tokens: int = 0
     """0: as the answering action (``bot.generation.answer.MAX_NEW_TOKENS``)."""
     batch_size: int = 8
     report_samples: int = 10
     compare_base: bool = True
+    bootstrap_samples: int = 2000
+    """Resamples of the clustered bootstrap behind the test intervals (bot/finetune/stats.py)."""
 
 
 @dataclass
@@ -338,7 +349,9 @@ def validate(config: FinetuneConfig) -> None:
     need(d.min_test_examples >= 1, "data.min_test_examples", d.min_test_examples, "must be >= 1")
     need(d.max_train_examples >= 0, "data.max_train_examples", d.max_train_examples, "must be >= 0 (0 = all)")
     need(d.retrieval_top_k >= 0, "data.retrieval_top_k", d.retrieval_top_k, "must be >= 0 (0 = as the answering action)")
-    need(e.max_examples >= 1, "evaluation.max_examples", e.max_examples, "must be >= 1")
+    need(e.validation_examples >= 1, "evaluation.validation_examples", e.validation_examples, "must be >= 1")
+    need(e.max_examples >= 0, "evaluation.max_examples", e.max_examples, "must be >= 0 (0 = the whole test split)")
+    need(e.bootstrap_samples >= 100, "evaluation.bootstrap_samples", e.bootstrap_samples, "must be >= 100 (try 2000)")
     need(e.max_new_tokens >= 0, "evaluation.max_new_tokens", e.max_new_tokens, "must be >= 0 (0 = as the answering action)")
     need(e.batch_size >= 1, "evaluation.batch_size", e.batch_size, "must be >= 1")
     need(e.report_samples >= 0, "evaluation.report_samples", e.report_samples, "must be >= 0")

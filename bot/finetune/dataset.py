@@ -107,8 +107,8 @@ def read_exchanges(path: Path) -> list[RawExchange]:
     return exchanges
 
 
-def check_sizes(config: FinetuneConfig, counts: dict[str, int]) -> None:
-    """Refuse a dataset too small to train or evaluate on.
+def check_sizes(config: FinetuneConfig, counts: dict[str, int], splits: Sequence[str] = SPLITS) -> None:
+    """Refuse a dataset too small to train or evaluate on (checking ``splits`` only).
 
     Raises:
         DatasetError: a split has fewer exchanges than its ``data.min_*_examples``.
@@ -118,7 +118,7 @@ def check_sizes(config: FinetuneConfig, counts: dict[str, int]) -> None:
         "validation": config.data.min_validation_examples,
         "test": config.data.min_test_examples,
     }
-    for split in SPLITS:
+    for split in splits:
         if counts.get(split, 0) < minimum[split]:
             key = f"data.min_{split}_examples"
             raise DatasetError(
@@ -232,13 +232,17 @@ def build_examples(
     stats: dict[str, Any] = {"exchanges": {k: len(v) for k, v in exchanges.items()}}
     # Only what the run uses is retrieved: validation and test are capped by their
     # evaluation sizes, the training split by max_train_examples (in chunks, since
-    # ungrounded replies are dropped after retrieval).
+    # ungrounded replies are dropped after retrieval). Without evaluation.test the test
+    # split is not even turned into prompts.
     limits = {
-        "validation": config.training.eval_max_examples,
-        "test": config.evaluation.max_examples,
+        "validation": max(config.training.eval_max_examples, config.evaluation.validation_examples),
+        "test": config.evaluation.max_examples or len(exchanges["test"]),
     }
     for split in SPLITS:
         raw = exchanges[split]
+        if split == "test" and not config.evaluation.test:
+            examples[split] = []
+            continue
         if split == "train":
             cap = config.data.max_train_examples or len(raw)
             built, dropped, position = [], 0, 0

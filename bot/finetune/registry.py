@@ -4,11 +4,12 @@
 plus the promotion history; no file, or ``"active": null``, means the base model. The
 action server reads it at start (:func:`bot.generation.model.active_adapter`).
 
-Promotion compares the candidate's end-of-run test metrics with the active adapter's (or, when
-the base model is active, with the base model's metrics measured in the candidate's own run):
-a candidate with a lower answer similarity or a higher unsupported-fact rate is refused unless
-forced. Both runs must have been evaluated on the same test split (same file digest and
-evaluation settings) to be compared. Every write goes to a temporary file that replaces the
+Promotion compares the candidate's end-of-run *validation* metrics with the active adapter's
+(or, when the base model is active, with the base model's validation metrics measured in the
+candidate's own run): a candidate with a lower answer similarity or a higher unsupported-fact
+rate is refused unless forced. Both runs must have been evaluated on the same validation split
+(same file digest and evaluation settings) to be compared. Test metrics are never read here:
+the test split only reports the chosen model, it does not choose it. Every write goes to a temporary file that replaces the
 registry in one ``os.replace``, so an interrupt or a full disk leaves the previous registry.
 """
 
@@ -109,12 +110,17 @@ def list_runs(folder: Path) -> list[RunInfo]:
     return sorted(runs, key=lambda r: r.metrics.get("created", ""))
 
 
+def validation_metrics(metrics: dict[str, Any], model: str) -> Optional[dict[str, Any]]:
+    """The validation metrics of ``model`` (``finetuned`` or ``base``) in a run's metrics, if any."""
+    return (metrics.get("validation") or {}).get(model)
+
+
 def _comparable(a: dict[str, Any], b: dict[str, Any]) -> Optional[str]:
-    if a.get("test_digest") != b.get("test_digest"):
-        return "the two runs were evaluated on different test splits"
-    keys = ("max_examples", "max_new_tokens")
+    if a.get("validation_digest") != b.get("validation_digest"):
+        return "the two runs were evaluated on different validation splits"
+    keys = ("validation_examples", "max_new_tokens")
     if any(a.get("evaluation", {}).get(k) != b.get("evaluation", {}).get(k) for k in keys):
-        return "the two runs used different evaluation settings (evaluation.max_examples/max_new_tokens)"
+        return "the two runs used different evaluation settings (evaluation.validation_examples/max_new_tokens)"
     return None
 
 
@@ -152,7 +158,10 @@ def promote(folder: Path, run_id: str, force: bool = False) -> Promotion:
     reasons: list[str] = []
     if active == run_id:
         return Promotion(run_id, active, force, ())
-    if active:
+    tuned = validation_metrics(candidate.metrics, "finetuned")
+    if tuned is None:
+        reasons.append(f"{run_id} has no validation metrics (a run made before promotion moved to validation); re-run it")
+    elif active:
         try:
             current = load_run(folder, active)
         except RegistryError as exc:
@@ -161,10 +170,13 @@ def promote(folder: Path, run_id: str, force: bool = False) -> Promotion:
             problem = _comparable(candidate.metrics, current.metrics)
             if problem:
                 reasons.append(problem)
+            elif validation_metrics(current.metrics, "finetuned") is None:
+                reasons.append(f"the active run {active} has no validation metrics to compare with")
             else:
-                reasons += [f"{r} (active {active})" for r in worse_reasons(candidate.metrics["finetuned"], current.metrics["finetuned"])]
-    elif "base" in candidate.metrics:
-        reasons += [f"{r} (base model)" for r in worse_reasons(candidate.metrics["finetuned"], candidate.metrics["base"])]
+                reasons += [f"validation {r} (active {active})"
+                            for r in worse_reasons(tuned, validation_metrics(current.metrics, "finetuned"))]
+    elif validation_metrics(candidate.metrics, "base") is not None:
+        reasons += [f"validation {r} (base model)" for r in worse_reasons(tuned, validation_metrics(candidate.metrics, "base"))]
     if reasons and not force:
         raise PromotionRefused(
             f"refusing to promote {run_id}: " + "; ".join(reasons) + ". Use --force to promote it anyway."

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="generator folder (default: models/generator or $SWITCHBOARD_GENERATOR_DIR)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
-    sub.add_parser("list", help="finished runs with their test metrics; * marks the active one")
+    sub.add_parser("list", help="finished runs with their validation metrics; * marks the active one")
     promote = sub.add_parser("promote", help="make a run the active adapter")
     promote.add_argument("run_id")
     promote.add_argument("--force", action="store_true", help="promote even when it is worse than the active model")
@@ -45,10 +45,10 @@ def run(args: argparse.Namespace) -> int:
             if not runs:
                 print(f"no finished runs in {folder}")
             for info in runs:
-                tuned = info.metrics.get("finetuned", {})
-                base = info.metrics.get("base", {})
+                validation = info.metrics.get("validation") or {}
+                tuned, base = validation.get("finetuned", {}), validation.get("base", {})
                 mark = "*" if info.run_id == active else " "
-                print(f"{mark} {info.run_id}  similarity {tuned.get('answer_similarity')} (base {base.get('answer_similarity')})"
+                print(f"{mark} {info.run_id}  validation: similarity {tuned.get('answer_similarity')} (base {base.get('answer_similarity')})"
                       f"  unsupported {tuned.get('unsupported_fact_rate')} (base {base.get('unsupported_fact_rate')})"
                       f"  perplexity {tuned.get('perplexity')} (base {base.get('perplexity')})  {info.metrics.get('created', '')}")
             print(f"active: {active or 'base model'}")

@@ -43,34 +43,47 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ") or "*(empty)*"
 
 
-def results_table(metrics: dict[str, Any]) -> str:
-    """Markdown table of base vs fine-tuned goal metrics."""
-    rows = ["| metric (test split) | base | fine-tuned |", "|---|---|---|"]
-    for key in GOAL_METRICS + ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars"):
-        base = metrics.get("base", {}).get(key, "n/a")
-        tuned = metrics.get("finetuned", {}).get(key, "n/a")
-        rows.append(f"| {key} | {base} | {tuned} |")
+def _with_interval(values: dict[str, Any], key: str) -> str:
+    value = values.get(key, "n/a")
+    interval = values.get(f"{key}_ci95")
+    return f"{value} [{interval[0]}, {interval[1]}]" if interval else f"{value}"
+
+
+def results_table(metrics: dict[str, Any], split: str = "test") -> str:
+    """Markdown table of base vs fine-tuned metrics of one split, 95 % intervals in brackets."""
+    part = metrics.get(split) or {}
+    base, tuned, diff = part.get("base", {}), part.get("finetuned", {}), part.get("differences", {})
+    rows = [f"| metric ({split}, {part.get('n', 'n/a')} exchanges) | base | fine-tuned | fine-tuned - base |",
+            "|---|---|---|---|"]
+    for key in GOAL_METRICS:
+        rows.append(f"| {key} | {_with_interval(base, key)} | {_with_interval(tuned, key)} | {_with_interval(diff, key)} |")
+    for key in ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars"):
+        rows.append(f"| {key} | {base.get(key, 'n/a')} | {tuned.get(key, 'n/a')} | |")
     return "\n".join(rows)
 
 
 def samples_markdown(run_id: str, metrics: dict[str, Any], samples: Sequence[dict[str, Any]], limit: int) -> str:
-    """The evaluation report: metrics table and side-by-side answers on test questions."""
+    """The evaluation report: metrics tables and side-by-side answers (test, or validation without test)."""
+    shown = samples[0]["split"] if samples else "validation"
     lines = [
         f"# Evaluation of run {run_id}",
         "",
-        f"Test split: {metrics.get('n_test')} of {metrics.get('n_test_split')} exchanges evaluated; "
-        "greedy decoding, PyTorch fp32, same prompts and token budget as production. Answers are "
+        "Greedy decoding, PyTorch fp32, same prompts and token budget as production. Answers are "
         "scored after the answering action's tidy-up (speaker label, repeated sentences, unfinished "
-        "tail removed), before its fact check; `*_raw` rows score the untouched generations.",
-        "",
-        results_table(metrics),
-        "",
-        f"Reference replies themselves: unsupported-fact rate {metrics.get('reference', {}).get('unsupported_fact_rate')} "
-        "(facts the retrieved passages do not contain).",
-        "",
-        "## Side-by-side answers",
+        "tail removed), before its fact check; `*_raw` rows score the untouched generations. "
+        "Validation numbers choose runs and decide promotion; test numbers are only reported. "
+        "95 % intervals in brackets: Wilson for the unsupported-fact rate, a bootstrap over "
+        "reference replies for the rest (differences paired).",
         "",
     ]
+    for split in ("validation", "test"):
+        if split in metrics:
+            part = metrics[split]
+            lines += [f"## {split.capitalize()}", "",
+                      f"{part.get('n')} of {part.get('n_split')} exchanges, {part.get('distinct_references')} distinct "
+                      f"reference replies; reference replies themselves: unsupported-fact rate "
+                      f"{part.get('reference_unsupported_fact_rate')}.", "", results_table(metrics, split), ""]
+    lines += [f"## Side-by-side answers ({shown})", ""]
     for i, sample in enumerate(samples[:limit], start=1):
         lines += [f"### {i}. {_cell(sample['question'])}", "", "| | answer |", "|---|---|",
                   f"| reference | {_cell(sample['reference'])} |"]
@@ -111,10 +124,13 @@ def model_card(run_id: str, config: FinetuneConfig, metrics: dict[str, Any]) -> 
         f"- Training time {metrics.get('train_seconds')} s on {metrics.get('device')} "
         f"({metrics.get('torch_threads')} threads).",
         "",
-        "## Results on the test split",
+        "## Results",
         "",
-        results_table(metrics),
+        "Validation chooses runs and decides promotion; test is reported only (95 % intervals in brackets).",
         "",
+        results_table(metrics, "validation"),
+        "",
+        *([results_table(metrics, "test"), ""] if "test" in metrics else ["Test split not evaluated in this run.", ""]),
         f"Best validation loss {metrics.get('best_val_loss')} (perplexity {metrics.get('best_val_perplexity')}).",
         "",
         "## Known limits",
@@ -133,29 +149,52 @@ def benchmark_summary(config: FinetuneConfig, metrics: dict[str, Any]) -> dict[s
     import os
     import platform
 
-    pick = lambda d: {k: d.get(k) for k in GOAL_METRICS + ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars")}  # noqa: E731
-    base, tuned = metrics.get("base", {}), metrics.get("finetuned", {})
+    keys = GOAL_METRICS + ("answer_similarity_raw", "unsupported_fact_rate_raw", "mean_answer_chars")
+
+    def part(split: str, intervals: bool) -> dict[str, Any] | None:
+        if split not in metrics:
+            return None
+        data = metrics[split]
+        pick = lambda d: {k: v for k, v in d.items() if k in keys or (intervals and k.endswith("_ci95")) or k == "unsupported_answers"}  # noqa: E731
+        out: dict[str, Any] = {"n": data.get("n"), "n_split": data.get("n_split"),
+                               "distinct_references": data.get("distinct_references"),
+                               "base": pick(data.get("base", {})), "finetuned": pick(data.get("finetuned", {}))}
+        if "differences" in data:
+            out["differences"] = data["differences"] if intervals else {k: v for k, v in data["differences"].items() if not k.endswith("_ci95")}
+        out["reference_unsupported_fact_rate"] = data.get("reference_unsupported_fact_rate")
+        return out
+
     summary: dict[str, Any] = {
         "run_id": metrics.get("run_id"),
         "config": config.source,
-        "base": pick(base),
-        "finetuned": pick(tuned),
-        "margins": {
-            "answer_similarity": round(tuned.get("answer_similarity", 0) - base.get("answer_similarity", 0), 4) if base else None,
-            "unsupported_fact_rate": round(tuned.get("unsupported_fact_rate", 0) - base.get("unsupported_fact_rate", 0), 4) if base else None,
-            "perplexity": round(tuned.get("perplexity", 0) - base.get("perplexity", 0), 4) if base else None,
+        "protocol": (
+            "runs (learning rate, steps, early stopping) are chosen and promoted on validation; test is "
+            "scored at the end of the chosen run only and reported with 95 % intervals (Wilson for the "
+            "unsupported-fact rate; bootstrap over reference replies for similarity, perplexity and every "
+            "difference). No reference reply or near-duplicate is shared between the splits "
+            "(data/finetune/prepared/DATASET_CARD.md)."
+        ),
+        "data": {
+            "splits_dir": config.data.splits_dir,
+            "digests": metrics.get("data", {}).get("digests"),
+            "exchanges": metrics.get("data", {}).get("exchanges"),
         },
-        "reference_unsupported_fact_rate": metrics.get("reference", {}).get("unsupported_fact_rate"),
+        "validation": part("validation", intervals=False),
+        "test": part("test", intervals=True),
+        "test_evaluations_before": metrics.get("test_evaluations_before"),
         "train_seconds": metrics.get("train_seconds"),
         "train_cpu_seconds": metrics.get("train_cpu_seconds"),
         "run_wall_seconds": metrics.get("wall_seconds_this_process"),
-        "eval_seconds": round(tuned.get("eval_seconds", 0) + base.get("eval_seconds", 0), 1),
+        "eval_seconds": round(sum(metrics.get(s, {}).get(m, {}).get("eval_seconds", 0)
+                                  for s in ("validation", "test") for m in ("base", "finetuned")), 1),
         "n_train": metrics.get("n_train"),
-        "n_test": metrics.get("n_test"),
         "steps": metrics.get("steps"),
         "best_step": metrics.get("best_step"),
         "best_val_loss": metrics.get("best_val_loss"),
         "stopped_early": metrics.get("stopped_early"),
+        "hyperparameters": {"learning_rate": config.training.learning_rate, "max_steps": config.training.max_steps,
+                            "lr_schedule": config.training.lr_schedule, "lora_rank": config.lora.rank,
+                            "early_stopping_patience": config.training.early_stopping_patience},
         "device": metrics.get("device"),
         "torch_threads": metrics.get("torch_threads"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_average_at_end": list(os.getloadavg())},

@@ -139,7 +139,8 @@ def prepare(config: FinetuneConfig) -> Prepared:
 
     builder = ds.PromptBuilder(ds.load_retriever(), production_top_k(config))
     examples, stats = ds.build_examples(config, builder, exchanges)
-    ds.check_sizes(config, {k: len(v) for k, v in examples.items()})
+    used = ds.SPLITS if config.evaluation.test else ("train", "validation")
+    ds.check_sizes(config, {k: len(v) for k, v in examples.items()}, used)
 
     from bot.finetune.modeling import load_tokenizer
 
@@ -149,7 +150,7 @@ def prepare(config: FinetuneConfig) -> Prepared:
         examples[split], tokens[split] = ds.tokenize_split(
             examples[split], tokenizer, config.training.max_seq_len, split, config.source
         )
-    ds.check_sizes(config, {k: len(v) for k, v in tokens.items()})
+    ds.check_sizes(config, {k: len(v) for k, v in tokens.items()}, used)
     stats["examples_tokenized"] = {k: len(v) for k, v in tokens.items()}
     stats["mean_tokens"] = {
         k: round(sum(len(t.input_ids) for t in v) / len(v), 1) for k, v in tokens.items() if v
@@ -325,7 +326,9 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
     tokenizer = prepared.tokenizer
     pad_id = tokenizer.convert_tokens_to_ids(ds.END_OF_TURN)
     train_items = prepared.tokens["train"]
-    val_items = prepared.tokens["validation"][: t.eval_max_examples]
+    # Validation loss (early stopping, best step) on eval_max_examples exchanges spread over
+    # the validation examples; the end-of-run validation answers use all of them.
+    val_items = [prepared.tokens["validation"][i] for i in ds.spread(len(prepared.tokens["validation"]), t.eval_max_examples)]
     steps = total_steps(config, len(train_items))
 
     model = add_lora(load_base_model(device), config)
@@ -465,62 +468,99 @@ def _train_and_finish(config: FinetuneConfig, run_id: str, work: Path, final: Pa
 
 
 def _evaluate(config: FinetuneConfig, model: Any, prepared: Prepared, device: str, pad_id: int) -> dict[str, Any]:
+    """Both models on the validation exchanges (choice, promotion) and, with
+    ``evaluation.test``, on the test exchanges (reported with intervals, never used to choose)."""
+    e = config.evaluation
+    results: dict[str, Any] = {}
+    for split in ("validation", "test") if e.test else ("validation",):
+        examples, items = prepared.examples[split], prepared.tokens[split]
+        if split == "validation":
+            keep = ds.spread(len(examples), e.validation_examples)
+            examples, items = [examples[i] for i in keep], [items[i] for i in keep]
+        results[split], records = _evaluate_split(config, model, prepared.tokenizer, examples, items, device, pad_id, split)
+        results[split]["n_split"] = prepared.stats["exchanges"][split]
+        results[f"_records_{split}"] = records
+    return results
+
+
+def _evaluate_split(config: FinetuneConfig, model: Any, tokenizer: Any, examples: list[ds.Example],
+                    items: list[ds.Tokenized], device: str, pad_id: int, split: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from bot.finetune import evaluate as ev
-
     from bot.finetune.config import production_max_new_tokens
-
+    from bot.finetune.leak import normalise
     from bot.generation.answer import _tidy
     from bot.guidelines import get_guidelines
 
     guidelines = get_guidelines()
     e = config.evaluation
     max_new_tokens = production_max_new_tokens(config)
-    examples = prepared.examples["test"][: e.max_examples]
-    items = prepared.tokens["test"][: e.max_examples]
     prompts = [x.prompt_text for x in examples]
-    results: dict[str, Any] = {}
+    per: dict[str, dict[str, list[Any]]] = {}
     answers: dict[str, list[str]] = {}
-    variants = [("finetuned", False)] + ([("base", True)] if e.compare_base else [])
-    for name, disable in variants:
+    unsupported: dict[str, list[list[str]]] = {}
+    seconds: dict[str, float] = {}
+    for name, disable in [("finetuned", False)] + ([("base", True)] if e.compare_base else []):
         started = time.perf_counter()
         context = model.disable_adapter() if disable else contextlib.nullcontext()
         with context:
-            nll, tokens = ev.mean_nll(model, items, pad_id, device, config.training.batch_size)
-            raw = ev.generate(model, prepared.tokenizer, prompts, max_new_tokens, e.batch_size, device)
+            nlls = ev.example_nlls(model, items, pad_id, device, config.training.batch_size)
+            raw = ev.generate(model, tokenizer, prompts, max_new_tokens, e.batch_size, device)
         # Scored as the bot sees them before its fact check: the answering action's own tidy-up
         # (speaker label, repeated sentences, a tail cut mid-sentence by the token budget).
         generated = [_tidy(a, guidelines) for a in raw]
-        scores = ev.score_answers(generated, examples)
-        raw_scores = ev.score_answers(raw, examples)
-        answers[name] = generated
-        results[name] = {
-            "perplexity": round(ev.perplexity(nll), 4),
-            "answer_similarity": round(scores.answer_similarity, 4),
-            "unsupported_fact_rate": round(scores.unsupported_fact_rate, 4),
-            "answer_similarity_raw": round(raw_scores.answer_similarity, 4),
-            "unsupported_fact_rate_raw": round(raw_scores.unsupported_fact_rate, 4),
-            "mean_answer_chars": round(sum(len(a) for a in generated) / len(generated), 1),
-            "eval_seconds": round(time.perf_counter() - started, 1),
-            "_unsupported": scores.unsupported,
-            "_similarities": scores.similarities,
+        scores, raw_scores = ev.score_answers(generated, examples), ev.score_answers(raw, examples)
+        per[name] = {
+            "similarity": scores.similarities, "unsupported": [bool(u) for u in scores.unsupported],
+            "nll": [n for n, _ in nlls], "tokens": [t for _, t in nlls],
+            "similarity_raw": raw_scores.similarities, "unsupported_raw": [bool(u) for u in raw_scores.unsupported],
+            "chars": [len(a) for a in generated],
         }
-        logger.info("Test %s: perplexity %.3f, answer similarity %.4f, unsupported-fact rate %.3f",
-                    name, results[name]["perplexity"], results[name]["answer_similarity"],
-                    results[name]["unsupported_fact_rate"])
+        answers[name], unsupported[name] = generated, scores.unsupported
+        seconds[name] = round(time.perf_counter() - started, 1)
+    clusters = [normalise(x.target) for x in examples]
+    seed = config.training.seed
+    result: dict[str, Any] = {"n": len(examples), "distinct_references": len(set(clusters))}
+    for name in per:
+        result[name] = ev.summarise(per[name], clusters, e.bootstrap_samples, seed)
+        result[name]["eval_seconds"] = seconds[name]
+        logger.info("%s %s: perplexity %.3f, answer similarity %.4f, unsupported-fact rate %.3f", split.capitalize(),
+                    name, result[name]["perplexity"], result[name]["answer_similarity"], result[name]["unsupported_fact_rate"])
+    if "base" in per:
+        result["differences"] = ev.differences(per["finetuned"], per["base"], clusters, e.bootstrap_samples, seed)
     reference = ev.score_answers([x.target for x in examples], examples)
-    results["reference"] = {"unsupported_fact_rate": round(reference.unsupported_fact_rate, 4)}
-    results["n_test"] = len(examples)
-    results["n_test_split"] = prepared.stats["exchanges"]["test"]
-    results["test_tokens"] = tokens
-    results["_samples"] = [
-        {"question": x.question, "reference": x.target, **{k: answers[k][i] for k in answers},
-         "unsupported": {k: results[k]["_unsupported"][i] for k in answers}}
+    result["reference_unsupported_fact_rate"] = round(reference.unsupported_fact_rate, 4)
+    records = [
+        {"split": split, "conversation_id": x.conversation_id, "turn_index": x.turn_index, "question": x.question,
+         "reference": x.target, **{k: answers[k][i] for k in answers},
+         "similarity": {k: round(per[k]["similarity"][i], 4) for k in per},
+         "unsupported": {k: unsupported[k][i] for k in per}}
         for i, x in enumerate(examples)
     ]
-    return results
+    return result, records
 
 
 # ---------------------------------------------------------------------------- outputs
+
+TEST_LEDGER = "test_evaluations.jsonl"
+
+
+def _test_ledger(config: FinetuneConfig, run_id: str, digest: str, created: str) -> list[str]:
+    """Record that ``run_id`` scored the test split; returns the earlier runs that scored the same one.
+
+    The ledger (``<output.dir>/test_evaluations.jsonl``) makes "test is reported once"
+    checkable: every finished run that answered the test split leaves a line.
+    """
+    path = output_dir(config) / TEST_LEDGER
+    earlier: list[str] = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                if entry.get("test_digest") == digest:
+                    earlier.append(entry.get("run_id", "?"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _append_jsonl(path, {"run_id": run_id, "test_digest": digest, "created": created})
+    return earlier
 
 
 def _write_run(config: FinetuneConfig, run_id: str, work: Path, final: Path, model: Any, metrics: dict[str, Any]) -> Path:
@@ -530,17 +570,18 @@ def _write_run(config: FinetuneConfig, run_id: str, work: Path, final: Path, mod
     from bot.finetune import report
     from bot.finetune.gguf_export import write_adapter_gguf
 
-    samples = metrics.pop("_samples")
-    for name in ("finetuned", "base"):
-        if name in metrics:
-            metrics[name].pop("_unsupported", None)
-            metrics[name].pop("_similarities", None)
+    records = metrics.pop("_records_validation", []) + metrics.pop("_records_test", [])
+    shown = "test" if config.evaluation.test else "validation"
+    samples = [r for r in records if r["split"] == shown]
+    metrics["validation_digest"] = metrics["data"]["digests"]["validation"]
     metrics["test_digest"] = metrics["data"]["digests"]["test"]
     metrics["evaluation"] = dict(vars(config.evaluation))
     from bot.finetune.config import production_max_new_tokens
 
     metrics["evaluation"]["max_new_tokens"] = production_max_new_tokens(config)
     metrics["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if config.evaluation.test:
+        metrics["test_evaluations_before"] = _test_ledger(config, run_id, metrics["test_digest"], metrics["created"])
 
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}.tmp-", dir=final.parent))
@@ -550,6 +591,7 @@ def _write_run(config: FinetuneConfig, run_id: str, work: Path, final: Path, mod
             write_adapter_gguf(tmp / "adapter" , tmp / "adapter.gguf")
         (tmp / "config.yml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False), encoding="utf-8")
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        (tmp / "answers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         shutil.copyfile(work / "metrics.jsonl", tmp / "metrics.jsonl")
         report.plot_curves(tmp / "metrics.jsonl", tmp / "curves.png")
         (tmp / "report.md").write_text(report.samples_markdown(run_id, metrics, samples, config.evaluation.report_samples), encoding="utf-8")

@@ -85,11 +85,20 @@ def test_run_folder_holds_adapter_metrics_card_report_and_curves(smoke: SmokeRun
     assert (folder / "adapter.gguf").stat().st_size > 0
     assert (folder / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    for model in ("base", "finetuned"):
-        for key in ("perplexity", "answer_similarity", "unsupported_fact_rate"):
-            assert isinstance(metrics[model][key], float)
-    assert metrics["steps"] == 4 and metrics["n_train"] == 8 and metrics["n_test"] == 2
+    for split in ("validation", "test"):
+        for model in ("base", "finetuned"):
+            for key in ("perplexity", "answer_similarity", "unsupported_fact_rate"):
+                assert isinstance(metrics[split][model][key], float)
+            low, high = metrics[split][model]["unsupported_fact_rate_ci95"]
+            assert 0.0 <= low <= metrics[split][model]["unsupported_fact_rate"] <= high <= 1.0
+        assert set(metrics[split]["differences"]) >= {"answer_similarity", "answer_similarity_ci95"}
+    assert metrics["steps"] == 4 and metrics["n_train"] == 8
+    assert metrics["validation"]["n"] == 2 and metrics["test"]["n"] == 2
     assert metrics["test_digest"] == metrics["data"]["digests"]["test"]
+    assert metrics["validation_digest"] == metrics["data"]["digests"]["validation"]
+    assert metrics["test_evaluations_before"] == []  # the first run to score this test split here
+    answers = [json.loads(line) for line in (folder / "answers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [a["split"] for a in answers] == ["validation", "validation", "test", "test"]
     report = (folder / "report.md").read_text(encoding="utf-8")
     assert "## Side-by-side answers" in report and "| finetuned |" in report and "| base |" in report
     card = (folder / "README.md").read_text(encoding="utf-8")
@@ -127,7 +136,7 @@ def test_promotion_refuses_a_worse_model_and_accepts_it_forced(smoke: SmokeRun, 
     champion = out / "champion"
     shutil.copytree(smoke.out / RUN, champion)
     metrics = json.loads((champion / "metrics.json").read_text(encoding="utf-8"))
-    metrics["finetuned"].update(answer_similarity=1.0, unsupported_fact_rate=0.0)
+    metrics["validation"]["finetuned"].update(answer_similarity=1.0, unsupported_fact_rate=0.0)
     (champion / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
     assert main(["generator", "--dir", str(out), "promote", "champion", "--force"]) == 0
     before = (out / "registry.json").read_bytes()
