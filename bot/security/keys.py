@@ -37,21 +37,55 @@ def key_file(name: str) -> Path:
     return paths.var_dir() / "keys" / f"{name}.key"
 
 
-def _create(path: Path, variable: str) -> None:
-    """Write a new random key to ``path`` unless another process just did (atomic: written, then linked)."""
+def _staged(path: Path, content: str) -> Path:
+    """A new private file (0600) next to ``path`` holding ``content``, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    if path.parent.name == "keys":
+        os.chmod(path.parent, 0o700)
     staging = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return staging
+
+
+def create_once(path: Path, content: str) -> bool:
+    """Write ``content`` to a new private file ``path`` unless it exists; True when this call created it.
+
+    Atomic (written, then linked): of two processes starting together, the first one's file wins
+    and the other reads it.
+    """
+    staging = _staged(path, content)
     try:
-        os.link(staging, path)  # fails if the key exists: the first process's key wins
+        os.link(staging, path)  # fails if the file exists: the first process's key wins
     except FileExistsError:
-        return
+        return False
     finally:
         os.unlink(staging)
-    logger.warning("created the key file %s (set %s to use your own key in production)", path, variable)
+    return True
+
+
+def replace_private(path: Path, content: str) -> None:
+    """Replace ``path`` with a private file (0600) holding ``content``, atomically (readers see old or new)."""
+    staging = _staged(path, content)
+    try:
+        os.replace(staging, path)
+    except BaseException:
+        os.unlink(staging)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
+
+
+def _create(path: Path, variable: str) -> None:
+    """Write a new random key to ``path`` unless another process just did."""
+    if create_once(path, secrets.token_hex(32)):
+        logger.warning("created the key file %s (set %s to use your own key in production)", path, variable)
 
 
 def secret_key(spec: tuple[str, str], environ: Optional[Mapping[str, str]] = None) -> bytes:
