@@ -1,7 +1,7 @@
 """Customer feedback (CSAT rating 1-5 and a comment), stored through SQLAlchemy.
 
 SQLite under ``var/`` by default; ``SWITCHBOARD_DATABASE_URL`` selects another
-database (e.g. ``postgresql://...``).
+database (e.g. ``postgresql://...``). The comment is stored encrypted (:mod:`bot.security.crypto`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from bot.security.crypto import FieldCipher, data_cipher
+
 RATING_PATTERN = re.compile(r"^\s*([1-5])(?:\s*(?:/|out of)\s*5)?\s*(?:stars?)?\s*[.!]?\s*$", re.IGNORECASE)
 MAX_COMMENT_CHARS = 2000
+ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"feedback": ("comment",)}
+"""Columns holding customer text, encrypted with the context ``"<table>.<column>"``."""
 
 
 def parse_rating(text: str) -> Optional[int]:
@@ -37,11 +41,12 @@ class Feedback:
 class FeedbackStore:
     """Append-only feedback table."""
 
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: Optional[str] = None, cipher: Optional[FieldCipher] = None) -> None:
         import sqlalchemy as sa
 
         from bot.db import create_engine, database_url
 
+        self._cipher = cipher or data_cipher()
         self._engine = create_engine(url or database_url())
         metadata = sa.MetaData()
         self._table = sa.Table(
@@ -62,7 +67,8 @@ class FeedbackStore:
         item = Feedback(conversation_id, channel or "unknown", int(rating), (comment or "")[:MAX_COMMENT_CHARS],
                         dt.datetime.now(dt.timezone.utc))
         with self._engine.begin() as connection:
-            connection.execute(self._table.insert().values(**item.__dict__))
+            connection.execute(self._table.insert().values(
+                **{**item.__dict__, "comment": self._cipher.encrypt(item.comment, "feedback.comment")}))
         return item
 
     def for_conversation(self, conversation_id: str) -> list[Feedback]:
@@ -71,7 +77,8 @@ class FeedbackStore:
             rows = connection.execute(
                 self._table.select().where(self._table.c.conversation_id == conversation_id).order_by(self._table.c.id)
             )
-            return [Feedback(r.conversation_id, r.channel, r.rating, r.comment, r.created_at) for r in rows]
+            return [Feedback(r.conversation_id, r.channel, r.rating, self._cipher.decrypt(r.comment, "feedback.comment"),
+                             r.created_at) for r in rows]
 
     def ratings_between(self, since: dt.datetime, until: dt.datetime) -> list[tuple[str, int, dt.datetime]]:
         """(conversation id, rating, when) of the feedback given in [since, until): no comments."""

@@ -9,7 +9,10 @@ Two subjects are counted, each on its own:
 * an order number: every wrong e-mail/postcode given for it;
 * a client: every wrong e-mail/postcode and every order number that does not exist. The client is
   what the channel identifies the customer by (``client_key`` in the message metadata, e.g. a keyed
-  hash of the web client's address, otherwise the conversation id); it is stored as a SHA-256 hash.
+  hash of the web client's address, otherwise the conversation id); it is stored as a keyed HMAC
+  under the identity key (``SWITCHBOARD_ID_KEY``), so that a stolen table cannot be reversed by
+  hashing every chat id or phone number. Order numbers are stored as they are (they identify no
+  person, and nothing else about the order is kept).
 
 Facts are stored, state is derived: one row per wrong try, and whether a subject is locked is
 computed from its rows (:func:`lock_state`). :data:`MAX_WRONG_TRIES` tries lock the subject for
@@ -25,7 +28,6 @@ server process and survives restarts and new conversations.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
@@ -64,11 +66,13 @@ def order_subject(order_number: str) -> str:
     return f"order:{order_number}"
 
 
-def client_subject(client: str) -> str:
-    """The stored key of a client: a hash, so that no phone number or chat id is kept in clear."""
+def client_subject(client: str, key: bytes) -> str:
+    """The stored key of a client: a keyed HMAC, so that no phone number or chat id is kept in clear."""
+    from bot.identity import keyed_digest
+
     if not client:
         raise ValueError("client must not be empty")
-    return "client:" + hashlib.sha256(client.encode("utf-8")).hexdigest()
+    return "client:" + keyed_digest(key, "order-lockout:" + client, length=64)
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,18 @@ class OrderLookupLockout:
     Args:
         url: SQLAlchemy URL; by default the product database (:func:`bot.db.database_url`).
         now: the clock, returning timezone-aware UTC times (tests pass a fake one).
+        identity_key: the key of client hashes; by default ``SWITCHBOARD_ID_KEY`` or its key file.
     """
 
-    def __init__(self, url: Optional[str] = None, now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(self, url: Optional[str] = None, now: Callable[[], dt.datetime] = utcnow,
+                 identity_key: Optional[bytes] = None) -> None:
         import sqlalchemy as sa
 
         from bot.db import create_engine, database_url
+        from bot.security.keys import IDENTITY_KEY, secret_key
 
         self.url = url or database_url()
+        self._key = identity_key or secret_key(IDENTITY_KEY)
         self._now = now
         self._sa = sa
         self.engine = create_engine(self.url)
@@ -158,7 +166,7 @@ class OrderLookupLockout:
 
     def client_state(self, client: str) -> LockState:
         """Where this client stands now."""
-        return self._state(client_subject(client), self.now())
+        return self._state(client_subject(client, self._key), self.now())
 
     def locked(self, client: str, order_number: Optional[str] = None) -> bool:
         """True when the client is locked, or ``order_number`` is given and locked."""
@@ -178,7 +186,7 @@ class OrderLookupLockout:
             True when the client or the order is locked after this try.
         """
         now = self.now()
-        subjects = [client_subject(client)] + ([order_subject(order_number)] if order_number else [])
+        subjects = [client_subject(client, self._key)] + ([order_subject(order_number)] if order_number else [])
         with self.engine.begin() as connection:
             connection.execute(self.table.delete().where(self.table.c.created_at <= now - FORGET_AFTER))
             connection.execute(self.table.insert(), [{"subject": s, "created_at": now} for s in subjects])
@@ -191,7 +199,7 @@ class OrderLookupLockout:
 
     def record_success(self, client: str, order_number: str) -> None:
         """A right answer: the wrong tries of the order and of the client no longer count."""
-        subjects = [client_subject(client), order_subject(order_number)]
+        subjects = [client_subject(client, self._key), order_subject(order_number)]
         with self.engine.begin() as connection:
             connection.execute(self.table.delete().where(self.table.c.subject.in_(subjects)))
 

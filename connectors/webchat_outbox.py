@@ -13,13 +13,14 @@ one nobody fetched survives restarts (SQLite, one file, default ``var/webchat.db
 
 Bounded: at most ``max_per_sender`` unacknowledged messages per conversation and ``max_total``
 in all (a full outbox refuses the message, so the caller can say it was not delivered), and
-messages nobody fetched within ``retention_hours`` are purged. Standard library only, so both
-environments can import it. Sender ids and texts are never logged.
+messages nobody fetched within ``retention_hours`` are purged. Texts and buttons are stored
+encrypted (:mod:`bot.security.crypto`; the sender, an opaque session id, stays plain because the
+page's polls look it up). Standard library and ``cryptography`` only, so both environments can
+import it. Sender ids and texts are never logged.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import threading
@@ -27,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
+
+from bot.security.crypto import FieldCipher, data_cipher
 
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 """What a web chat sender id looks like (the page makes a random one); use with ``fullmatch``."""
@@ -39,6 +42,8 @@ DEFAULT_MAX_PER_SENDER = 200
 DEFAULT_MAX_TOTAL = 100_000
 DEFAULT_RETENTION_HOURS = 7 * 24.0
 DEFAULT_BATCH = 50
+ENCRYPTED_COLUMNS: Dict[str, tuple] = {"outbox": ("text", "buttons")}
+"""Columns holding message content, encrypted with the context ``"<table>.<column>"``."""
 
 
 class OutboxFull(RuntimeError):
@@ -87,7 +92,8 @@ class WebChatOutbox:
     """Unacknowledged messages per web chat sender, in one SQLite file (thread-safe)."""
 
     def __init__(self, path: Path, max_per_sender: int = DEFAULT_MAX_PER_SENDER,
-                 max_total: int = DEFAULT_MAX_TOTAL, retention_hours: float = DEFAULT_RETENTION_HOURS) -> None:
+                 max_total: int = DEFAULT_MAX_TOTAL, retention_hours: float = DEFAULT_RETENTION_HOURS,
+                 cipher: Optional[FieldCipher] = None) -> None:
         """Open (or create) the outbox at ``path``.
 
         Raises:
@@ -101,6 +107,7 @@ class WebChatOutbox:
         self.max_per_sender = max_per_sender
         self.max_total = max_total
         self.retention_seconds = retention_hours * 3600.0
+        self._cipher = cipher or data_cipher()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
@@ -127,6 +134,8 @@ class WebChatOutbox:
         if len(text) > MAX_TEXT_CHARS:
             raise ValueError(f"text is longer than {MAX_TEXT_CHARS} characters")
         now = time.time() if now is None else now
+        sealed_text = self._cipher.encrypt(text, "outbox.text")
+        sealed_buttons = self._cipher.encrypt_json(_clean_buttons(buttons), "outbox.buttons")
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -139,7 +148,7 @@ class WebChatOutbox:
                     raise OutboxFull(f"{total} messages wait in the outbox (max_total {self.max_total})")
                 cursor = self._db.execute(
                     "INSERT INTO outbox (sender, author, text, buttons, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (sender, author, text, json.dumps(_clean_buttons(buttons)), now))
+                    (sender, author, sealed_text, sealed_buttons, now))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -166,8 +175,9 @@ class WebChatOutbox:
             rows = self._db.execute(
                 "SELECT id, text, author, buttons, created_at FROM outbox WHERE sender = ? AND id > ? "
                 "ORDER BY id LIMIT ?", (sender, after, limit)).fetchall()
-        return [OutboxMessage(id=row[0], text=row[1], author=row[2], buttons=json.loads(row[3]), created_at=row[4])
-                for row in rows]
+        return [OutboxMessage(id=row[0], text=self._cipher.decrypt(row[1], "outbox.text"), author=row[2],
+                              buttons=self._cipher.decrypt_json(row[3], "outbox.buttons", default="[]"),
+                              created_at=row[4]) for row in rows]
 
     def pending(self) -> int:
         """How many messages wait in all (counts only, for the health route)."""

@@ -5,26 +5,32 @@ through ``SWITCHBOARD_DATABASE_URL``): one row per event, keyed by its identity
 (:func:`bot.analytics.events.event_key`), so ingesting the same event again changes nothing.
 ``analytics_cursors`` remembers how far each source (the SQL event broker's table, a tracker
 store) has been read, in the same transaction as the rows, so an interrupted ingestion resumes
-where it stopped without counting anything twice.
+where it stopped without counting anything twice. Texts and details (slot values, handoff
+metadata) are stored encrypted (:mod:`bot.security.crypto`); the KPIs never filter on them.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from bot.analytics.events import AnalyticsEvent
+from bot.security.crypto import FieldCipher, data_cipher
+
+ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"analytics_events": ("text", "details")}
+"""Columns holding customer text or personal data, encrypted with the context ``"<table>.<column>"``."""
 
 
 class AnalyticsStore:
     """Events for the KPIs and the report; safe to use from several threads and processes."""
 
-    def __init__(self, url: Optional[str] = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, url: Optional[str] = None, clock: Callable[[], float] = time.time,
+                 cipher: Optional[FieldCipher] = None) -> None:
         import sqlalchemy as sa
 
         from bot.db import create_engine, database_url
 
+        self._cipher = cipher or data_cipher()
         self.url = url or database_url()
         self._sa = sa
         self._clock = clock
@@ -72,8 +78,10 @@ class AnalyticsStore:
         """
         now = self._clock()
         rows = [{"event_key": e.key, "conversation_id": e.conversation_id, "channel": e.channel, "type": e.type,
-                 "name": e.name, "timestamp": e.timestamp, "evaluation": e.evaluation, "text": e.text,
-                 "details": json.dumps(e.details, default=str), "ingested_at": now} for e in events]
+                 "name": e.name, "timestamp": e.timestamp, "evaluation": e.evaluation,
+                 "text": self._cipher.encrypt_optional(e.text, "analytics_events.text"),
+                 "details": self._cipher.encrypt_json(e.details, "analytics_events.details", default=str),
+                 "ingested_at": now} for e in events]
         added = 0
         with self.engine.begin() as connection:
             for row in rows:  # one statement each: rowcount tells new from seen on SQLite and PostgreSQL
@@ -119,7 +127,8 @@ class AnalyticsStore:
                 for r in rows:
                     found[r.conversation_id].append(AnalyticsEvent(
                         r.event_key, r.conversation_id, r.channel, r.type, r.name, r.timestamp, bool(r.evaluation),
-                        r.text, json.loads(r.details or "{}")))
+                        self._cipher.decrypt_optional(r.text, "analytics_events.text"),
+                        self._cipher.decrypt_json(r.details, "analytics_events.details", default="{}")))
         return found
 
     def count(self) -> int:

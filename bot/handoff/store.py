@@ -18,15 +18,20 @@ Guarantees:
   and refused attempts by people who are not agents) is appended to ``handoff_audit`` with who,
   what, when and which conversation (no message text). Corrections wait for a reviewer
   (``status`` pending -> approved or rejected) before the training export includes them.
+* Encryption at rest: the columns of :data:`ENCRYPTED_COLUMNS` (summaries, suggested replies,
+  message texts, corrections, conversation context) are stored encrypted
+  (:mod:`bot.security.crypto`); nothing is ever looked up by them. Ids, states, owners, reasons
+  and times stay plain, because the queries filter on them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
+
+from bot.security.crypto import FieldCipher, data_cipher
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,13 @@ CUSTOMER = "customer"
 AGENT_REPLY = "agent"
 NOTE = "note"
 SYSTEM = "system"
+
+ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "handoff_conversations": ("summary", "suggested_reply", "context_json"),
+    "handoff_messages": ("text", "context_json"),
+    "handoff_corrections": ("question", "wrong_answer", "right_answer", "context_json"),
+}
+"""Columns holding customer text, encrypted with the context ``"<table>.<column>"``."""
 
 
 def utcnow() -> dt.datetime:
@@ -139,13 +151,14 @@ class AuditEntry:
 class HandoffStore:
     """All handoff state. Create one per process; it is safe to use from several threads."""
 
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: Optional[str] = None, cipher: Optional[FieldCipher] = None) -> None:
         import sqlalchemy as sa
 
         from bot.db import create_engine, database_url
 
         self.url = url or database_url()
         self._sa = sa
+        self._cipher = cipher or data_cipher()
         self.engine = create_engine(self.url)
         metadata = sa.MetaData()
         self.handoffs = sa.Table(
@@ -217,6 +230,20 @@ class HandoffStore:
 
         add_missing_columns(self.engine, self.corrections)  # databases of the release before review
 
+    # ------------------------------------------------------------------ encryption
+
+    def _seal(self, table: str, column: str, value: Optional[str]) -> Optional[str]:
+        return self._cipher.encrypt_optional(value, f"{table}.{column}")
+
+    def _open(self, table: str, column: str, value: Optional[str]) -> Optional[str]:
+        return self._cipher.decrypt_optional(value, f"{table}.{column}")
+
+    def _seal_context(self, table: str, context: Sequence[dict[str, Any]]) -> str:
+        return self._cipher.encrypt_json(list(context), f"{table}.context_json")
+
+    def _open_context(self, table: str, value: Optional[str]) -> list[dict[str, Any]]:
+        return self._cipher.decrypt_json(value, f"{table}.context_json", default="[]")
+
     # ------------------------------------------------------------------ idempotency
 
     def first_time(self, key: str) -> bool:
@@ -263,8 +290,10 @@ class HandoffStore:
         return Handoff(
             id=row.id, conversation_id=row.conversation_id, channel=row.channel, recipient_id=row.recipient_id,
             state=row.state, owner=row.owner, reason=row.reason, reason_detail=row.reason_detail or "",
-            slack_channel=row.slack_channel, thread_ts=row.thread_ts, summary=row.summary or "",
-            suggested_reply=row.suggested_reply, context=json.loads(row.context_json or "[]"),
+            slack_channel=row.slack_channel, thread_ts=row.thread_ts,
+            summary=self._open("handoff_conversations", "summary", row.summary) or "",
+            suggested_reply=self._open("handoff_conversations", "suggested_reply", row.suggested_reply),
+            context=self._open_context("handoff_conversations", row.context_json),
             answer_by=row.answer_by, created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
             claimed_at=_aware(row.claimed_at), resolved_at=_aware(row.resolved_at),
         )
@@ -317,9 +346,12 @@ class HandoffStore:
         if kinds:
             query = query.where(self.messages.c.kind.in_(list(kinds)))
         with self.engine.connect() as connection:
-            rows = connection.execute(query.order_by(self.messages.c.id))
-            return [StoredMessage(r.id, r.handoff_id, r.kind, r.author, r.text, json.loads(r.context_json or "[]"),
-                                  _aware(r.created_at)) for r in rows]
+            rows = connection.execute(query.order_by(self.messages.c.id)).all()
+        return [self._message(r) for r in rows]
+
+    def _message(self, r: Any) -> StoredMessage:
+        return StoredMessage(r.id, r.handoff_id, r.kind, r.author, self._open("handoff_messages", "text", r.text) or "",
+                             self._open_context("handoff_messages", r.context_json), _aware(r.created_at))
 
     def all_corrections(self, status: Optional[str] = None) -> list[Correction]:
         """Every correction (or those in review ``status``), oldest first."""
@@ -339,11 +371,13 @@ class HandoffStore:
             row = connection.execute(self.corrections.select().where(self.corrections.c.id == correction_id)).first()
         return self._correction(row) if row is not None else None
 
-    @staticmethod
-    def _correction(r: Any) -> Correction:
-        return Correction(r.id, r.handoff_id, r.conversation_id, r.channel, r.question, r.wrong_answer,
-                          r.right_answer, r.agent, json.loads(r.context_json or "[]"), _aware(r.created_at),
-                          r.status or PENDING_REVIEW, r.reviewer, _aware(r.reviewed_at))
+    def _correction(self, r: Any) -> Correction:
+        def text(column: str) -> str:
+            return self._open("handoff_corrections", column, getattr(r, column)) or ""
+
+        return Correction(r.id, r.handoff_id, r.conversation_id, r.channel, text("question"), text("wrong_answer"),
+                          text("right_answer"), r.agent, self._open_context("handoff_corrections", r.context_json),
+                          _aware(r.created_at), r.status or PENDING_REVIEW, r.reviewer, _aware(r.reviewed_at))
 
     def review_correction(self, correction_id: int, reviewer: str, approve: bool) -> bool:
         """Approve or reject a pending correction; False when it is not pending or the reviewer wrote it.
@@ -370,8 +404,7 @@ class HandoffStore:
                 handoffs[r.handoff_id] = self.get(r.handoff_id)
             handoff = handoffs[r.handoff_id]
             if handoff is not None:
-                result.append((handoff, StoredMessage(r.id, r.handoff_id, r.kind, r.author, r.text,
-                                                      json.loads(r.context_json or "[]"), _aware(r.created_at))))
+                result.append((handoff, self._message(r)))
         return result
 
     # ------------------------------------------------------------------ writing
@@ -394,7 +427,9 @@ class HandoffStore:
                 result = connection.execute(self.handoffs.insert().values(
                     conversation_id=conversation_id, open_key=conversation_id, channel=channel,
                     recipient_id=recipient_id, state=state, owner=None, reason=reason, reason_detail=reason_detail,
-                    summary=summary, suggested_reply=suggested_reply, context_json=json.dumps(list(context)),
+                    summary=self._seal("handoff_conversations", "summary", summary),
+                    suggested_reply=self._seal("handoff_conversations", "suggested_reply", suggested_reply),
+                    context_json=self._seal_context("handoff_conversations", context),
                     answer_by=answer_by, created_at=now, updated_at=now))
                 new_id = result.inserted_primary_key[0]
         except sa.exc.IntegrityError:
@@ -445,8 +480,8 @@ class HandoffStore:
         """Store a relayed customer message, an agent reply, an internal note or a notice."""
         with self.engine.begin() as connection:
             connection.execute(self.messages.insert().values(
-                handoff_id=handoff_id, kind=kind, author=author, text=text,
-                context_json=json.dumps(list(context)), created_at=utcnow()))
+                handoff_id=handoff_id, kind=kind, author=author, text=self._seal("handoff_messages", "text", text),
+                context_json=self._seal_context("handoff_messages", context), created_at=utcnow()))
 
     def add_correction(self, conversation_id: str, channel: str, question: str, wrong_answer: str,
                        right_answer: str, agent: str, handoff_id: Optional[int] = None,
@@ -456,9 +491,12 @@ class HandoffStore:
             raise ValueError("a correction needs the right answer, got an empty text")
         with self.engine.begin() as connection:
             result = connection.execute(self.corrections.insert().values(
-                handoff_id=handoff_id, conversation_id=conversation_id, channel=channel, question=question,
-                wrong_answer=wrong_answer, right_answer=right_answer.strip(), agent=agent,
-                context_json=json.dumps(list(context)), created_at=utcnow(), status=PENDING_REVIEW))
+                handoff_id=handoff_id, conversation_id=conversation_id, channel=channel,
+                question=self._seal("handoff_corrections", "question", question),
+                wrong_answer=self._seal("handoff_corrections", "wrong_answer", wrong_answer),
+                right_answer=self._seal("handoff_corrections", "right_answer", right_answer.strip()), agent=agent,
+                context_json=self._seal_context("handoff_corrections", context), created_at=utcnow(),
+                status=PENDING_REVIEW))
             return int(result.inserted_primary_key[0])
 
     def expired_waiting(self, timeout: dt.timedelta, now: Optional[dt.datetime] = None) -> list[Handoff]:

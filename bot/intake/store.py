@@ -15,20 +15,28 @@ message already accepted is refused by the database, also after a restart (Teleg
 
 Messages of one conversation are handed out strictly in arrival order: only the oldest message
 of a conversation that is not done or dead is ever due, so a message waiting for its retry
-holds back the ones behind it. Texts are never logged.
+holds back the ones behind it. Texts are never logged, and the payload (the message, and for SMS
+the sender's number) is stored encrypted (:mod:`bot.security.crypto`, context
+``intake_messages.payload``); a cleared payload is the plain ``{}``.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
+
+from bot.security.crypto import FieldCipher, data_cipher
 
 PENDING = "pending"
 DONE = "done"
 DEAD = "dead"
 STATES = (PENDING, DONE, DEAD)
+CLEARED = "{}"
+"""The payload of an answered or dropped message (nothing left to encrypt)."""
+
+ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"intake_messages": ("payload",)}
+"""Columns holding message content, encrypted with the context ``"<table>.<column>"``."""
 
 
 @dataclass(frozen=True)
@@ -53,13 +61,15 @@ class InboxItem:
 class InboxStore:
     """The inbox table; safe to use from several threads and processes."""
 
-    def __init__(self, url: Optional[str] = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, url: Optional[str] = None, clock: Callable[[], float] = time.time,
+                 cipher: Optional[FieldCipher] = None) -> None:
         import sqlalchemy as sa
 
         from bot.db import create_engine, database_url
 
         self.url = url or database_url()
         self._sa = sa
+        self._cipher = cipher or data_cipher()
         self._clock = clock
         self.engine = create_engine(self.url)
         metadata = sa.MetaData()
@@ -92,7 +102,7 @@ class InboxStore:
             with self.engine.begin() as connection:
                 connection.execute(self.table.insert().values(
                     channel=channel, delivery_id=delivery_id, conversation_id=conversation_id,
-                    payload=json.dumps(dict(payload), ensure_ascii=False), state=PENDING, attempts=0,
+                    payload=self._seal(payload), state=PENDING, attempts=0,
                     next_attempt_at=now, received_at=now))
         except self._sa.exc.IntegrityError:
             return False
@@ -125,7 +135,7 @@ class InboxStore:
                 if is_new:
                     known.add((channel, delivery_id))
                     new_rows.append({"channel": channel, "delivery_id": delivery_id, "conversation_id": conversation_id,
-                                     "payload": json.dumps(dict(payload), ensure_ascii=False), "state": PENDING,
+                                     "payload": self._seal(payload), "state": PENDING,
                                      "attempts": 0, "next_attempt_at": now, "received_at": now})
             if new_rows:
                 connection.execute(insert, new_rows)  # executemany; a row another server stored meanwhile is skipped
@@ -145,7 +155,7 @@ class InboxStore:
         """The message was answered: clear its payload, keep the delivery id as seen."""
         with self.engine.begin() as connection:
             connection.execute(self.table.update().where(self.table.c.id == item_id).values(
-                state=DONE, payload="{}", finished_at=self._clock(), last_error=None))
+                state=DONE, payload=CLEARED, finished_at=self._clock(), last_error=None))
 
     def mark_sent(self, item_id: int, replies_sent: int) -> None:
         """Record that the first ``replies_sent`` replies of the message's turn were delivered."""
@@ -179,7 +189,7 @@ class InboxStore:
         t = self.table
         with self.engine.begin() as connection:
             result = connection.execute(t.update().where((t.c.id == item_id) & (t.c.state == DEAD)).values(
-                state=DONE, payload="{}", last_error="dropped by an operator"))
+                state=DONE, payload=CLEARED, last_error="dropped by an operator"))
             return result.rowcount == 1
 
     def sweep(self, retention_seconds: Mapping[str, float], now: Optional[float] = None) -> int:
@@ -246,8 +256,12 @@ class InboxStore:
             found = dict(connection.execute(query).all())
         return {state: int(found.get(state, 0)) for state in STATES}
 
+    def _seal(self, payload: Mapping[str, Any]) -> str:
+        return self._cipher.encrypt_json(dict(payload), "intake_messages.payload", ensure_ascii=False)
+
     def _item(self, row: Any) -> InboxItem:
-        return InboxItem(row.id, row.channel, row.delivery_id, row.conversation_id, json.loads(row.payload or "{}"),
+        payload = self._cipher.decrypt_json(row.payload, "intake_messages.payload", default=CLEARED)
+        return InboxItem(row.id, row.channel, row.delivery_id, row.conversation_id, payload,
                          row.state, row.attempts, row.next_attempt_at, row.received_at, row.finished_at,
                          row.last_error, row.replies_sent or 0)
 

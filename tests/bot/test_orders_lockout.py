@@ -176,12 +176,19 @@ def test_old_wrong_tries_are_forgotten_and_pruned(lockout: OrderLookupLockout, c
     assert len(rows) == 2  # the four old tries of each subject were deleted
 
 
-def test_clients_are_stored_as_hashes_only(lockout: OrderLookupLockout) -> None:
+def test_clients_are_stored_as_keyed_hashes_only(lockout: OrderLookupLockout) -> None:
+    import hashlib
+
+    from bot.security.keys import IDENTITY_KEY, secret_key
+
     lockout.record_wrong_try("+15550101001", "HP-482913")
     with lockout.engine.connect() as connection:
         subjects = sorted(row.subject for row in connection.execute(lockout.table.select()))
-    assert subjects == sorted([client_subject("+15550101001"), "order:HP-482913"])
+    assert subjects == sorted([client_subject("+15550101001", secret_key(IDENTITY_KEY)), "order:HP-482913"])
     assert not any("15550101001" in subject for subject in subjects)
+    # not a plain hash: hashing candidate numbers does not find the client
+    assert "client:" + hashlib.sha256(b"+15550101001").hexdigest() not in subjects
+    assert client_subject("+15550101001", b"k" * 32) != client_subject("+15550101001", b"j" * 32)
 
 
 def test_the_default_database_is_switchboard_db_under_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from connectors.webchat import WebChatOutput
 from connectors.webchat_outbox import MAX_TEXT_CHARS, OutboxFull, WebChatOutbox
+from tests.support.raw_files import contains, sqlite_bytes
 
 
 @pytest.fixture()
@@ -149,10 +150,18 @@ def test_concurrent_writers_lose_nothing(path: Path) -> None:
     assert sorted(got) == sorted([f"a{n}" for n in range(50)] + [f"b{n}" for n in range(50)])
 
 
-def test_the_file_is_plain_sqlite(path: Path) -> None:
-    WebChatOutbox(path).put("web-a", "hello", author="agent")
+def test_the_file_is_plain_sqlite_with_texts_and_buttons_encrypted(path: Path) -> None:
+    outbox = WebChatOutbox(path)
+    outbox.put("web-a", "Pat here: your parcel went to 12 Elm Street", author="agent",
+               buttons=[{"title": "Thanks Pat", "payload": "/thanks"}])
     with sqlite3.connect(str(path)) as db:
-        assert db.execute("SELECT sender, author, text FROM outbox").fetchall() == [("web-a", "agent", "hello")]
+        [(sender, author, text, buttons)] = db.execute("SELECT sender, author, text, buttons FROM outbox").fetchall()
+    assert (sender, author) == ("web-a", "agent")
+    assert text.startswith("enc:v1:") and buttons.startswith("enc:v1:")
+    assert sqlite_bytes(path) and not contains(path, "Elm Street") and not contains(path, "Thanks Pat")
+    [message] = outbox.fetch("web-a")
+    assert (message.text, message.buttons) == ("Pat here: your parcel went to 12 Elm Street",
+                                               [{"title": "Thanks Pat", "payload": "/thanks"}])
 
 
 # --- the output channel --------------------------------------------------------------------
