@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analytics": ("bot.analytics.cli", "monitoring: ingest events, compute the KPIs against kpis.yml"),
     "dead-letters": ("bot.intake.cli", "inbound messages that failed on every try: list, retry, drop"),
     "migrate-conversation-ids": ("bot.identity_migration", "rename stored conversations to channel-bound ids"),
+    "privacy": ("bot.privacy_cli", "privacy operations on stored data: rotate-key (re-encrypt under a new data key)"),
 }
 
 

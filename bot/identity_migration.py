@@ -133,8 +133,10 @@ def migrate(tracker_db: Path, database_url: str, identity_key: bytes, slack_team
 
 
 def _input_channel(data: Any) -> Optional[str]:
-    try:
-        return json.loads(data or "{}").get("input_channel")
+    from bot.security.crypto import data_cipher
+
+    try:  # events of the encrypted tracker store are decrypted (bot/tracker_store.py); plain ones read as they are
+        return json.loads(data_cipher().decrypt(data, "events.data") if data else "{}").get("input_channel")
     except (json.JSONDecodeError, AttributeError):
         return None
 

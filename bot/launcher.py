@@ -189,7 +189,7 @@ def write_endpoints(path: Path, action_url: str, tracker_db: Path) -> Path:
         "action_endpoint:\n"
         f'  url: "{action_url}"\n'
         "tracker_store:\n"
-        "  type: SQL\n"
+        "  type: bot.tracker_store.EncryptedSQLTrackerStore\n"
         '  dialect: "sqlite"\n'
         f'  db: "{tracker_db}"\n'
         "lock_store:\n"
@@ -223,6 +223,13 @@ def run(args: argparse.Namespace) -> int:
         endpoints = write_endpoints(var / "endpoints.yml", f"http://127.0.0.1:{args.action_port}/webhook",
                                     paths.ROOT / "var" / "tracker.db")
     var.mkdir(parents=True, exist_ok=True)
+    from bot.security.crypto import KeyConfigError, load_ring
+
+    try:
+        data_key = load_ring()  # created here on the first start (and said so), before both servers read it
+    except KeyConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     services = [
         action_server(args.action_port, log_dir),
         rasa_server(args.port, model, log_dir, endpoints=endpoints),
@@ -250,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
             f"({'bearer token: SWITCHBOARD_REST_TOKEN' if os.environ.get('SWITCHBOARD_REST_TOKEN') else 'off: set SWITCHBOARD_REST_TOKEN to enable it'})\n"
             f"  Action server: http://127.0.0.1:{args.action_port}/health\n"
             f"  Logs:          {log_dir}/\n"
-            f"  Conversations: {var / 'tracker.db'}\n"
+            f"  Conversations: {var / 'tracker.db'} (encrypted at rest)\n"
+            f"  Data key:      {data_key.path or 'SWITCHBOARD_DATA_KEY'} (back it up with the databases)\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )

@@ -24,10 +24,12 @@ DEFAULT_BATCH = 1000
 
 
 def _decoded(data: Any) -> Optional[dict]:
+    from bot.security.crypto import data_cipher
+
     if not isinstance(data, str):
         return None
-    try:
-        value = json.loads(data)
+    try:  # Switchboard's tracker store encrypts each event (bot/tracker_store.py); the broker's table is plain
+        value = json.loads(data_cipher().decrypt(data, "events.data"))
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None

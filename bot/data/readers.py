@@ -11,7 +11,9 @@ Formats (``FORMATS``):
 * ``rasa-tracker``: the JSON of Rasa's ``GET /conversations/<id>/tracker``, a JSON list of
   such trackers, or a JSONL file with one tracker per line.
 * ``rasa-sql``: the ``events`` table of a Rasa SQL tracker store, read through SQLAlchemy
-  (``path`` is a SQLAlchemy URL such as ``sqlite:///var/tracker.db`` or a path to a SQLite file).
+  (``path`` is a SQLAlchemy URL such as ``sqlite:///var/tracker.db`` or a path to a SQLite file);
+  events encrypted by Switchboard's tracker store (:mod:`bot.tracker_store`) are decrypted with
+  the configured data key (:mod:`bot.security.crypto`), plain ones are read as they are.
 
 Rasa events: ``user`` events become customer turns (with the intent Rasa predicted);
 ``bot`` events become bot turns, except those whose ``metadata`` holds ``handoff_agent``:
@@ -372,6 +374,9 @@ def read_rasa_sql(url_or_path: str, options: ReaderOptions, issues: IssueLog) ->
     """
     import sqlalchemy as sa
 
+    from bot.security.crypto import DecryptionError, data_cipher
+
+    cipher = data_cipher()
     url = url_or_path if "://" in url_or_path else f"sqlite:///{Path(url_or_path).resolve()}"
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
         raise ValueError(f"{url_or_path}: SQLite file not found")
@@ -393,9 +398,12 @@ def read_rasa_sql(url_or_path: str, options: ReaderOptions, issues: IssueLog) ->
                         yield events_to_conversation(current, events, options.channel, source)
                     current, events = row.sender_id, []
                 try:
-                    event = load_json(row.data)
+                    event = load_json(cipher.decrypt(row.data, "events.data") if row.data else row.data)
                     if not isinstance(event, dict):
                         raise ValueError("event data is not a JSON object")
+                except DecryptionError as error:
+                    issues.add(source, row.id, f"events row {row.id}: {error}")
+                    continue
                 except (json.JSONDecodeError, TypeError, ValueError) as error:
                     issues.add(source, row.id, f"events row {row.id}: unreadable data ({error.__class__.__name__})")
                     continue
