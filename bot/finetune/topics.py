@@ -497,9 +497,9 @@ TOPICS: tuple[Topic, ...] = (
             "Your order number is HP- followed by six digits. It's in your order confirmation email and in Account › Orders.",
             "Order numbers start with HP- and have six digits. You'll find yours in the confirmation email or under Account › Orders.",
             "Look in your order confirmation email or in Account › Orders on the website or in the app. The number starts with HP- and has six digits.",
-            "It's the code that begins with HP- and then six digits, for example HP-482913. Check your confirmation email or Account › Orders.",
+            "It's the code that begins with HP- and then six digits. Check your confirmation email or Account › Orders, on the website or in the app.",
             "You can find it in Account › Orders or in the order confirmation email. If you still can't, our care team can look it up from your email address.",
-            "Every order number is HP- plus six digits. It's shown in Account › Orders and in the email confirming your order.",
+            "Every order number starts with HP- and then has six digits. You'll see it in Account › Orders and in the email confirming your order.",
         ],
     ),
     # ------------------------------------------------------------------ returns

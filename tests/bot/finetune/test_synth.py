@@ -53,3 +53,15 @@ def test_each_generated_conversation_uses_one_family() -> None:
     for conversation in conversations:
         families = [family_of[m.text] for m in conversation if m.role == "agent"]
         assert set.intersection(*families), conversation[0].conversation_id
+
+
+def test_the_pipeline_redactor_leaves_every_reply_as_written() -> None:
+    # A reply the redactor changes would teach the model a placeholder ("for example <ORDER_ID_1>").
+    import yaml
+
+    from bot.privacy.redactor import RedactionConfig, Redactor
+
+    settings = yaml.safe_load((ROOT / "data" / "finetune" / "pipeline.yml").read_text(encoding="utf-8"))["redaction"]
+    redactor = Redactor(RedactionConfig(**settings))
+    changed = {text: redactor.redact_text(text) for _, _, text in T.all_replies()}
+    assert {k: v for k, v in changed.items() if k != v} == {}
