@@ -19,7 +19,7 @@ def _store() -> FeedbackStore:
 
 
 class ValidateFeedbackForm(FormValidationAction):
-    """Accept ratings 1-5 written as digits."""
+    """Accept ratings 1-5 written as digits or words ("4", "four", "4 stars", "three out of five")."""
 
     def name(self) -> Text:
         return "validate_feedback_form"

@@ -13,16 +13,32 @@ from typing import Optional
 
 from bot.security.crypto import FieldCipher, data_cipher
 
-RATING_PATTERN = re.compile(r"^\s*([1-5])(?:\s*(?:/|out of)\s*5)?\s*(?:stars?)?\s*[.!]?\s*$", re.IGNORECASE)
+RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_LEAD_IN = (r"(?:(?:i(?:'d|'ll| would| will)?\s+)?(?:give|rate)(?:\s+(?:it|you|this|that|the\s+chat|the\s+service))?"
+            r"|(?:i(?:'d| would)?\s+)?say|(?:my\s+)?rating(?:\s+is)?:?|let'?s\s+say|maybe|probably|definitely|honestly"
+            r"|solid|only|just|about|around|a|an|ok|okay|well|hmm+|um+)")
+_TRAILER = r"(?:i\s+guess|i\s+think|definitely|for\s+sure|overall|thanks?|thank\s+you|please|pls)"
+RATING_PATTERN = re.compile(
+    rf"^\s*(?:{_LEAD_IN}[\s,:]+)*"
+    rf"([1-5]|{'|'.join(RATING_WORDS)})"
+    r"(?:\s*(?:/|out\s+of|of)\s*(?:5|five))?(?:\s*stars?)?"
+    rf"(?:[\s,]+{_TRAILER})*\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+"""A whole message that is a rating: "4", "five", "4 stars", "3/5", "three out of five", "I'd give it a four".
+A rating inside a longer sentence is found by the NLU's ``rating`` entity (digits) instead."""
 MAX_COMMENT_CHARS = 2000
 ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"feedback": ("comment",)}
 """Columns holding customer text, encrypted with the context ``"<table>.<column>"``."""
 
 
 def parse_rating(text: str) -> Optional[int]:
-    """Return a rating 1-5 from what the customer typed ("4", "4/5", "5 stars"), or None."""
-    match = RATING_PATTERN.match(str(text or ""))
-    return int(match.group(1)) if match else None
+    """Return a rating 1-5 from what the customer typed ("4", "4/5", "5 stars", "two", "three out of five"), or None."""
+    match = RATING_PATTERN.match(str(text or "").replace("\u2019", "'"))
+    if not match:
+        return None
+    value = match.group(1).lower()
+    return RATING_WORDS.get(value) or int(value)
 
 
 
