@@ -87,7 +87,10 @@ def start_servers(workdir: Path) -> Server:
     model = ensure_trained()
     rest_token, api_token = secrets.token_hex(16), secrets.token_hex(16)
     rasa_port, action_port = launcher.free_port(), launcher.free_port()
-    env = {"SWITCHBOARD_VAR_DIR": str(workdir), "SWITCHBOARD_REST_TOKEN": rest_token}
+    from bot.security.crypto import shared_key_environment
+
+    # the handoff store the judge reads is encrypted under this process's data key
+    env = {"SWITCHBOARD_VAR_DIR": str(workdir), "SWITCHBOARD_REST_TOKEN": rest_token, **shared_key_environment()}
     endpoints = launcher.write_endpoints(workdir / "endpoints.yml", f"http://127.0.0.1:{action_port}/webhook",
                                          workdir / "tracker.db")
     action = launcher.action_server(action_port, workdir / "log", env=env)

@@ -381,3 +381,13 @@ def reset_data_cipher() -> None:
     global _default
     with _default_lock:
         _default = None
+
+
+def shared_key_environment(environ: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """Environment that gives a child process (e.g. servers started with another ``SWITCHBOARD_VAR_DIR``)
+    this process's data keys, so both read what the other wrote: empty when the key comes from the
+    inherited environment, else the key ring file's path."""
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV_KEY, "").strip():
+        return {}
+    return {ENV_KEY_FILE: str(ring_path(environ).resolve())}

@@ -76,7 +76,11 @@ class LiveBot:
     def start(self) -> "LiveBot":
         model = ensure_trained()
         log_dir = self.workdir / "log"
-        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir), "SWITCHBOARD_REST_TOKEN": self.rest_token, **self.extra_env}
+        from bot.security.crypto import shared_key_environment
+
+        # the servers' stores are encrypted under the test process's data key, so tests can read them
+        env = {"SWITCHBOARD_VAR_DIR": str(self.workdir), "SWITCHBOARD_REST_TOKEN": self.rest_token,
+               **shared_key_environment(), **self.extra_env}
         endpoints = launcher.write_endpoints(
             self.workdir / "endpoints.yml", f"http://127.0.0.1:{self.action_port}/webhook",
             self.workdir / "tracker.db")

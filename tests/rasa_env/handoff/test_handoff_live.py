@@ -13,6 +13,7 @@ import pytest
 
 from bot import paths
 from bot.handoff.slack_ui import ACTION_CLAIM, ACTION_RESOLVE
+from bot.security.crypto import shared_key_environment
 from tests.rasa_env.handoff.conftest import CARE_CHANNEL, PAT, SAM, STRANGER, Desk, wait_until, write_policy
 from tests.support.live import http
 
@@ -321,7 +322,8 @@ def test_correction_ends_up_in_the_exported_training_data(desk: Desk, tmp_path: 
             [str(paths.ml_python()), "-m", "bot", "handoff", "export-corrections", "--out", str(out),
              "--kind", "corrections"],
             cwd=paths.ROOT, capture_output=True, text=True, timeout=120,
-            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(paths.ROOT), "SWITCHBOARD_VAR_DIR": str(desk.bot.workdir)})
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(paths.ROOT), "SWITCHBOARD_VAR_DIR": str(desk.bot.workdir),
+                 **shared_key_environment()})
         assert result.returncode == 0, result.stderr
         lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         return [c for c in lines if c["metadata"]["handoff_id"] == handoff.id]
