@@ -275,59 +275,144 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
     return metrics
 
 
+def _call_answer_fn(answer_fn: Any, question: str, passages: list[Any], retriever: Any) -> dict[str, Any]:
+    """Call ``answer_fn`` and normalise what it returns.
+
+    An answer function returns ``(text, abstained, n_tokens)`` or an object with ``text``,
+    ``abstained``, ``n_tokens`` and optionally ``raw_text``, ``body``, ``mode`` and
+    ``passage_texts`` (``bot.generation.answer.AnswerResult``). It gets ``retriever=`` when its
+    signature takes it (so a multi-part question can be retrieved per part).
+    """
+    import inspect
+
+    try:
+        takes_retriever = "retriever" in inspect.signature(answer_fn).parameters
+    except (TypeError, ValueError):
+        takes_retriever = False
+    result = answer_fn(question, passages, retriever=retriever) if takes_retriever else answer_fn(question, passages)
+    if isinstance(result, tuple):
+        text, abstained, n_tokens = result
+        return {"text": text or "", "abstained": bool(abstained), "n_tokens": int(n_tokens), "raw_text": None,
+                "body": text or "", "mode": None, "passage_texts": (), "reason": None}
+    return {
+        "text": result.text or "",
+        "abstained": bool(result.abstained),
+        "n_tokens": int(result.n_tokens),
+        "raw_text": getattr(result, "raw_text", None),
+        "body": getattr(result, "body", "") or result.text or "",
+        "mode": getattr(result, "mode", None),
+        "passage_texts": tuple(getattr(result, "passage_texts", ()) or ()),
+        "reason": getattr(result, "reason", None),
+    }
+
+
+def answer_key_fact_recall(reference: str, answer: str) -> Optional[float]:
+    """Share of the reference answer's facts (numbers, amounts, links, emails, phone numbers)
+    that the answer states; None when the reference has none."""
+    from bot.knowledge.facts import extract_facts
+
+    facts = {f.text for f in extract_facts(reference)}
+    if not facts:
+        return None
+    missing = set(unsupported_facts(reference, [answer]))
+    return (len(facts) - len(missing & facts)) / len(facts)
+
+
 def generation_metrics(retriever: Any, items: Sequence[QAItem], answer_fn: AnswerFn, embedder: Any) -> dict[str, Any]:
     """Answer ``items`` with ``answer_fn`` and measure the answers.
 
     - ``answer_similarity``: mean cosine (MiniLM) between answer and reference answer,
       over questions that have a reference (None when none has).
     - ``unsupported_fact_rate``: share of answers with a number, URL or email that is in
-      neither the question nor the retrieved passages (bot.knowledge.facts).
+      neither the question nor the passages retrieved for it (bot.knowledge.facts); the
+      passages of every part of a multi-part question count.
+    - ``raw_unsupported_fact_rate``: the same on the generator's raw output, before any check or
+      replacement, over the questions where the generator ran (``n_raw``); None when the answer
+      function does not report its raw output.
+    - ``extractive_rate``: share of answers quoting the passages instead of the generated text
+      (wholly, or for one part of a multi-part question); None when not reported.
+    - ``fragment_rate``: share of answers (abstentions excluded) that are not complete sentences,
+      only an apology, or share no content word with the question while carrying no number,
+      address or link of the passages (``bot.generation.adequacy.is_fragment`` on the answer
+      without citation and disclaimers).
+    - ``answer_key_fact_recall``: mean share of the reference answer's facts (numbers, amounts,
+      links, emails, phones) present in the answer, over questions whose reference has any
+      (``n_answer_key``); None when none has.
     - ``abstain_rate``: share of questions the answer function abstained on.
     - ``gen_seconds_p50/p95``: wall time of answer_fn per question.
     - ``tokens_per_second``: generated tokens / generation seconds, over all questions.
+    - ``answers``: every question with its answer, raw generation, mode and reason.
     """
-    seconds, similarities = [], []
+    from bot.generation.adequacy import is_fragment
+
+    seconds, similarities, recalls = [], [], []
     unsupported = abstained_count = tokens = 0
+    raw_unsupported = raw_count = extractive = answered = fragments = 0
+    reported_mode = False
+    samples = []
     for item in items:
         passages = retriever.search(item.question, GENERATION_TOP_K)
         t0 = time.perf_counter()
-        answer, abstained, n_tokens = answer_fn(item.question, passages)
+        out = _call_answer_fn(answer_fn, item.question, passages, retriever)
         seconds.append(time.perf_counter() - t0)
-        tokens += int(n_tokens)
-        abstained_count += bool(abstained)
-        sources = [item.question] + [f"{p.heading}\n{p.text}" for p in passages]
+        answer = out["text"]
+        tokens += out["n_tokens"]
+        abstained_count += out["abstained"]
+        sources = [item.question] + [f"{p.heading}\n{p.text}" for p in passages] + list(out["passage_texts"])
         if unsupported_facts(answer, sources):
             unsupported += 1
+        if out["raw_text"]:
+            raw_count += 1
+            raw_unsupported += bool(unsupported_facts(out["raw_text"], sources))
+        if out["mode"] is not None:
+            reported_mode = True
+            extractive += out["mode"] in ("extractive", "mixed")
+        if not out["abstained"]:
+            answered += 1
+            fragments += is_fragment(out["body"], item.question, sources[1:])
         if item.answer:
             vectors = embedder.encode([answer or "", item.answer])
             similarities.append(float(vectors[0] @ vectors[1]))
+            recall = answer_key_fact_recall(item.answer, out["body"])
+            if recall is not None:
+                recalls.append(recall)
+        samples.append({"question": item.question, "answer": answer, "raw": out["raw_text"], "mode": out["mode"],
+                        "reason": out["reason"], "reference": item.answer or None})
     n = len(items)
     total = sum(seconds)
     return {
         "answer_similarity": round(statistics.fmean(similarities), 4) if similarities else None,
         "unsupported_fact_rate": round(unsupported / n, 4) if n else None,
+        "raw_unsupported_fact_rate": round(raw_unsupported / raw_count, 4) if raw_count else None,
+        "n_raw": raw_count,
+        "extractive_rate": round(extractive / n, 4) if n and reported_mode else None,
+        "fragment_rate": round(fragments / answered, 4) if answered else None,
+        "answer_key_fact_recall": round(statistics.fmean(recalls), 4) if recalls else None,
+        "n_answer_key": len(recalls),
         "abstain_rate": round(abstained_count / n, 4) if n else None,
         "gen_seconds_p50": round(percentile(seconds, 50), 3),
         "gen_seconds_p95": round(percentile(seconds, 95), 3),
         "tokens_per_second": round(tokens / total, 2) if total > 0 else None,
         "n_generated": n,
+        "answers": samples,
     }
 
 
 def load_answer_fn() -> AnswerFn:
-    """The bot's answer function for evaluation (``bot.generation.answer.answer_for_eval``).
+    """The bot's answer function for evaluation (``bot.generation.answer.answer_for_eval_detailed``,
+    or ``answer_for_eval`` where it does not exist).
 
     Raises:
         RuntimeError: when it cannot be imported (generation not installed or broken).
     """
     try:
-        from bot.generation.answer import answer_for_eval
+        from bot.generation import answer as answering
     except ImportError as exc:
         raise RuntimeError(
             f"--generate needs bot.generation.answer.answer_for_eval, which cannot be imported ({exc}); "
             "no generation metrics were computed"
         ) from exc
-    return answer_for_eval
+    return getattr(answering, "answer_for_eval_detailed", None) or answering.answer_for_eval
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -80,7 +80,7 @@ def test_a_number_from_pasted_customer_text_is_not_repeated(retriever: Any, guid
 
 
 def test_an_order_number_the_customer_gave_may_be_repeated(retriever: Any, guidelines: Any) -> None:
-    echo = ScriptedGenerator("Yes, the gift from order HP-482913 can be returned.")
+    echo = ScriptedGenerator("Yes, we still accept the return of the gift from order HP-482913.")
     result = answer("Can I return the gift from order HP-482913?", retriever=retriever, generator=echo,
                     guidelines=guidelines)
     assert result.mode == "generated"
@@ -196,3 +196,27 @@ def test_a_short_follow_up_uses_the_previous_turn_only_when_that_retrieves_bette
     # a long question is searched alone
     assert retrieval_queries("How do I wash a wool sweater at home?", history) == [
         "How do I wash a wool sweater at home?"]
+
+
+def test_each_part_of_a_two_part_question_is_retrieved_and_answered(retriever: Any, guidelines: Any) -> None:
+    quiet = ScriptedGenerator("Thanks for asking!")  # a fragment every time: both parts are quoted
+    result = answer("How much does express shipping cost? And can I return a gift without the receipt?",
+                    channel="webchat", retriever=retriever, generator=quiet, guidelines=guidelines)
+    assert result.parts == ("How much does express shipping cost?", "can I return a gift without the receipt?")
+    assert len(quiet.prompts) == 2 and not result.abstained
+    assert {s.doc_id for s in result.sources} == {"shipping/shipping-options.md", "returns/gift-returns.md"}
+    assert "$12.95" in result.text and "store credit" in result.text
+    assert result.text.endswith("\nSources: Shipping options; Returning a gift")
+    assert result.reason.startswith("multi:extractive:") and result.mode == "extractive"
+    assert result.raw_text == "Thanks for asking! Thanks for asking!"
+
+
+def test_a_fragment_from_the_model_is_replaced_by_whole_sentences(retriever: Any, guidelines: Any) -> None:
+    from bot.generation.adequacy import is_complete_sentence
+    from bot.guidelines import split_sentences
+
+    result = answer("Can I return a gift without the receipt?", retriever=retriever,
+                    generator=ScriptedGenerator("I'm sorry about the gift."), guidelines=guidelines)
+    assert result.reason == "extractive:fragment"
+    assert all(is_complete_sentence(s) for s in split_sentences(_body(result.text)))
+    assert "store credit" in result.text
