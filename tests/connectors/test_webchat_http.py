@@ -75,4 +75,5 @@ def test_rest_channel_needs_its_bearer_token_and_keeps_rasas_format(live_bot) ->
         assert reply.status == 401
     reply = live_bot.rest("r2", "hi")
     assert reply.status == 200 and reply.body[0]["recipient_id"] == "r2" and reply.body[0]["text"].startswith("Hi")
-    assert live_bot.tracker("rest:r2")["events"][0]["event"] == "action"  # stored as rest:r2
+    users = [e for e in live_bot.tracker("rest:r2")["events"] if e.get("event") == "user"]  # stored as rest:r2
+    assert [(e["text"], e["input_channel"]) for e in users] == [("hi", "rest")]
