@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test lint-security audit train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability finetune
+.PHONY: help envs run test lint-security audit train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability bench-privacy finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -78,4 +78,7 @@ finetune: envs ## LoRA fine-tune the answer generator (configs/finetune.yml; ARG
 bench-durability: envs train ## 1,000 Telegram + SMS messages, Rasa server killed (kill -9) twice -> benchmarks/results/durability.json
 	@$(RASA_PY) benchmarks/durability.py $(ARGS)
 
-bench: bench-knowledge-retrieval bench-knowledge-generation bench-connectors bench-durability ## every benchmark -> benchmarks/results/*.json
+bench-privacy: envs ## tracker store save + load of a 50-event conversation, plain vs encrypted -> benchmarks/results/privacy.json
+	@$(RASA_PY) benchmarks/privacy.py $(ARGS)
+
+bench: bench-knowledge-retrieval bench-knowledge-generation bench-connectors bench-durability bench-privacy ## every benchmark -> benchmarks/results/*.json

@@ -248,7 +248,7 @@ def reencrypt_field(engine: Any, item: EncryptedField, cipher: FieldCipher, batc
                             "new_value": cipher.encrypt(plain, item.context)})
         if changes:
             with engine.begin() as connection:
-                updated = sum(connection.execute(update, [change]).rowcount or 0 for change in changes)
+                updated = sum(connection.execute(update, change).rowcount or 0 for change in changes)
             result.reencrypted += updated
             result.changed_meanwhile += len(changes) - updated
         if progress is not None and time.monotonic() - started > 5:
