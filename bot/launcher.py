@@ -183,8 +183,12 @@ def rasa_server(
     )
 
 
-def write_endpoints(path: Path, action_url: str, tracker_db: Path) -> Path:
-    """Write an endpoints.yml for non-default ports or databases (tests, several instances)."""
+def write_endpoints(path: Path, action_url: str, tracker_db: Path, events_db: Optional[Path] = None) -> Path:
+    """Write an endpoints.yml for non-default ports or databases (tests, several instances).
+
+    The event broker's database defaults to ``events.db`` next to the tracker store's.
+    """
+    events_db = events_db or tracker_db.with_name("events.db")
     path.write_text(
         "action_endpoint:\n"
         f'  url: "{action_url}"\n'
@@ -192,6 +196,10 @@ def write_endpoints(path: Path, action_url: str, tracker_db: Path) -> Path:
         "  type: bot.tracker_store.EncryptedSQLTrackerStore\n"
         '  dialect: "sqlite"\n'
         f'  db: "{tracker_db}"\n'
+        "event_broker:\n"
+        "  type: bot.event_broker.EncryptedSQLEventBroker\n"
+        '  dialect: "sqlite"\n'
+        f'  db: "{events_db}"\n'
         "lock_store:\n"
         '  type: "in_memory"\n',
         encoding="utf-8",
