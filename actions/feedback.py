@@ -10,6 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.knowledge import answer_aside
+from bot.dialogue import looks_like_question
 from bot.feedback import FeedbackStore, parse_rating
 
 
@@ -24,14 +26,27 @@ class ValidateFeedbackForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_feedback_form"
 
-    def validate_feedback_rating(
+    async def validate_feedback_rating(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        rating = parse_rating(str(slot_value if slot_value is not None else ""))
+        text = str(slot_value if slot_value is not None else "")
+        rating = parse_rating(text)
+        if rating is None and looks_like_question(text):
+            # A question the NLU did not recognise as one: answered, and the form asks for the rating again.
+            return {"feedback_rating": None, **await answer_aside(dispatcher, tracker)}
         if rating is None:
             dispatcher.utter_message(response="utter_invalid_rating")
             return {"feedback_rating": None}
         return {"feedback_rating": float(rating)}
+
+    async def validate_feedback_comment(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # Any text is a comment, except a question ("wait, is shipping free over $50?"): that is
+        # answered, and the form asks for the comment again.
+        if looks_like_question(str(slot_value or "")):
+            return {"feedback_comment": None, **await answer_aside(dispatcher, tracker)}
+        return {"feedback_comment": slot_value}
 
 
 class ActionSubmitFeedback(Action):

@@ -66,7 +66,11 @@ class ActionAnswerQuestion(Action):
         return await loop.run_in_executor(None, self.answer, dispatcher, tracker)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        """Answer the latest user message; returns the slot event (the blocking part of run)."""
+        """Answer the latest user message; returns the slot event (the blocking part of run).
+
+        Inside a form (a question asked instead of the form's answer) an abstention does not offer a
+        person: the form asks its own question next, and two questions at once would confuse.
+        """
         question = (tracker.latest_message or {}).get("text") or ""
         channel: Optional[str] = tracker.get_latest_input_channel()
         try:
@@ -93,9 +97,22 @@ class ActionAnswerQuestion(Action):
             result.timings.get("total", 0.0),
         )
         dispatcher.utter_message(text=result.text)
-        if result.abstained and result.reason != "index_unavailable":
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        if result.abstained and result.reason != "index_unavailable" and not in_form:
             dispatcher.utter_message(response="utter_offer_human")
         return [SlotSet("knowledge_abstained", result.abstained)]
+
+
+async def answer_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """Answer the latest message from the knowledge base from inside a form's validation.
+
+    For a question typed where the form expected an answer that the NLU did not recognise as a
+    question (those are answered by the rules before the form runs). Returns the slot values to
+    merge into the validation result.
+    """
+    loop = asyncio.get_running_loop()
+    events = await loop.run_in_executor(None, ActionAnswerQuestion().answer, dispatcher, tracker)
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
 def _warm_up() -> None:

@@ -12,6 +12,7 @@ conversation id.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
@@ -21,6 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions.knowledge import answer_aside
+from bot.dialogue import looks_like_question
 from bot.orders import CsvOrderRepository, Order, normalize_order_number, parse_verification
 from bot.orders_lockout import LOCK_MINUTES, OrderLookupLockout
 
@@ -64,6 +67,14 @@ def verified_order(order_number: Optional[str], verification: Optional[str]) -> 
     return order if order.verifies(parse_verification(verification)) else None
 
 
+def question_instead_of_answer(text: str) -> bool:
+    """A question typed where the form expected an order number or an e-mail/postcode.
+
+    Text with a long number or an ``@`` is a (possibly wrong) answer, even with a question mark.
+    """
+    return looks_like_question(text) and re.search(r"\d{3,}|@", text) is None
+
+
 def _locked(dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
     dispatcher.utter_message(response="utter_order_lookup_locked", minutes=LOCK_MINUTES)
     return {ORDER_NUMBER: None, VERIFICATION: None, STOPPED: True}
@@ -96,11 +107,14 @@ class ValidateOrderStatusForm(FormValidationAction):
             return []
         return domain_slots
 
-    def validate_order_number(
+    async def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         failures = int(tracker.get_slot(FAILURES) or 0)
         order_number = normalize_order_number(str(slot_value or ""))
+        if order_number is None and question_instead_of_answer(str(slot_value or "")):
+            # A question the NLU did not recognise as one: answered, not counted; the form asks again.
+            return {ORDER_NUMBER: None, **await answer_aside(dispatcher, tracker)}
         if order_number is None:
             dispatcher.utter_message(response="utter_invalid_order_number")
         elif _orders().find(order_number) is None:
@@ -115,7 +129,7 @@ class ValidateOrderStatusForm(FormValidationAction):
             dispatcher.utter_message(response="utter_order_lookup_give_up")
         return {ORDER_NUMBER: None, FAILURES: failures}
 
-    def validate_order_verification(
+    async def validate_order_verification(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = str(slot_value or "")
@@ -125,6 +139,8 @@ class ValidateOrderStatusForm(FormValidationAction):
             # form asks for the confirmation of that one.
             return {VERIFICATION: None}
         answer = parse_verification(text)
+        if answer.empty and question_instead_of_answer(text):
+            return {VERIFICATION: None, **await answer_aside(dispatcher, tracker)}
         if answer.empty:
             dispatcher.utter_message(response="utter_invalid_order_verification")
             return {VERIFICATION: None}

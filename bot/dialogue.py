@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 FALLBACK_INTENT = "nlu_fallback"
+
+_QUESTION_START = re.compile(
+    r"^\s*(?:(?:wait|hold on|hang on|oh|ok|okay|um+|hmm+|sorry|btw|also|and|but|so|actually|quick question)"
+    r"[\s,.:;!-]+)*"
+    r"(?:what|what's|whats|why|how|how's|when|where|who|which|can|could|do|does|did|is|are|will|would|should|may"
+    r"|am|have|has|isn't|aren't|don't|doesn't|won't|can't)\b",
+    re.IGNORECASE,
+)
 
 
 def consecutive_fallbacks(events: Iterable[Mapping[str, Any]]) -> int:
@@ -33,3 +42,13 @@ def recent_turns(events: Iterable[Mapping[str, Any]], limit: int = 6) -> list[tu
         elif event.get("event") == "bot" and event.get("text"):
             turns.append(("bot", str(event["text"])))
     return turns[-limit:] if limit > 0 else []
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether a message reads as a question ("wait, is shipping free?", "why do you need that").
+
+    Forms use it to tell a question typed where an answer was expected (answered, not counted as a
+    wrong answer) from a wrong answer.
+    """
+    text = str(text or "").strip().replace("\u2019", "'")
+    return text.endswith("?") or _QUESTION_START.match(text) is not None

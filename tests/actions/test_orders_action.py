@@ -168,6 +168,35 @@ def test_text_that_is_neither_email_nor_postcode_is_asked_again_and_not_counted(
     assert chat.slots["order_lookup_failures"] == 0
 
 
+@pytest.fixture
+def knowledge(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The knowledge base's answer to a question asked inside the form, replaced by a stand-in."""
+    asked: list[str] = []
+
+    async def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        asked.append(tracker.latest_message["text"])
+        dispatcher.utter_message(text="(knowledge answer)")
+        return {"knowledge_abstained": False}
+
+    monkeypatch.setattr(order_actions, "answer_aside", answer)
+    return asked
+
+
+def test_a_question_instead_of_an_answer_is_answered_and_not_counted(
+        lockout: OrderLookupLockout, knowledge: list[str]) -> None:
+    chat = Conversation("conv-q")
+    chat.start()
+    for question in ("how much is express?", "oh wait, can I pay with PayPal", "why do you need it"):
+        assert chat.answer(question) == ["(knowledge answer)", "utter_ask_order_number"]
+    assert chat.slots["order_lookup_failures"] == 0
+    assert chat.answer("is it HP-4829?") == ["utter_invalid_order_number", "utter_ask_order_number"]  # an answer
+    assert chat.slots["order_lookup_failures"] == 1
+    assert chat.answer("hp482913") == ["utter_ask_order_verification"]
+    assert chat.answer("why do you need my email?") == ["(knowledge answer)", "utter_ask_order_verification"]
+    assert chat.answer("is it a@example.com?") == ["utter_order_verification_mismatch", "utter_ask_order_verification"]
+    assert len(knowledge) == 4 and lockout.client_state("conv-q").tries_left == MAX_WRONG_TRIES - 1
+
+
 def test_three_wrong_answers_in_a_conversation_end_the_form_without_details(lockout: OrderLookupLockout) -> None:
     chat = Conversation("conv-5")
     chat.start(order_number="HP-482913")
