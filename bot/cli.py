@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval-conversations": ("bot.evaluation.runner", "play the frozen conversation set through real servers and judge every turn"),
     "eval-redteam": ("bot.evaluation.redteam", "play the frozen red-team set through real servers; report failures per category"),
     "analytics": ("bot.analytics.cli", "monitoring: ingest events, compute the KPIs against kpis.yml"),
+    "report": ("bot.analytics.report", "the monitoring report: one HTML page (KPIs, trends, unanswered questions, feedback) and a CSV"),
     "dead-letters": ("bot.intake.cli", "inbound messages that failed on every try: list, retry, drop"),
     "migrate-conversation-ids": ("bot.identity_migration", "rename stored conversations to channel-bound ids"),
     "privacy": ("bot.privacy_cli", "privacy operations on stored data: rotate-key (re-encrypt under a new data key)"),
