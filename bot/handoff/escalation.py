@@ -26,11 +26,17 @@ Event = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Escalation:
-    """A rule that fired: its reason code, the label agents see, and what matched."""
+    """A rule that fired: its reason code, the label agents see, and what matched.
+
+    ``explicit`` is true when the rule matched the customer's own words (keywords, patterns, a
+    refund amount) rather than only the NLU's intent, a sentiment score or a counter: such a
+    handoff ends an open form at once, while the others let the form take the message first.
+    """
 
     reason: str
     label: str
     detail: str
+    explicit: bool = False
 
 
 # --------------------------------------------------------------------------- sentiment
@@ -241,5 +247,6 @@ def evaluate(events: Iterable[Event], policy: HandoffPolicy) -> Optional[Escalat
             continue
         detail = _matches(rule, text, intent, recent)
         if detail is not None:
-            return Escalation(reason=rule.reason, label=rule.label, detail=detail)
+            explicit = bool(rule.when.keywords or rule.when.patterns or rule.when.refund_amount_over is not None)
+            return Escalation(reason=rule.reason, label=rule.label, detail=detail, explicit=explicit)
     return None

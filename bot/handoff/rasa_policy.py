@@ -13,12 +13,19 @@ the RulePolicy. After each customer message it decides, before any other policy'
 
 Otherwise it abstains (all-zero prediction) and the other policies decide. Nothing is
 learned; training only persists an empty resource.
+
+Inside an active form, Rasa's RulePolicy predicts the form as a "no user" prediction, which
+overrules every other policy whatever its priority. A handoff on the customer's own words
+(:attr:`bot.handoff.escalation.Escalation.explicit`: "my lawyer will be in touch", "someone is in
+my account") and the relay are marked the same way, so the higher priority wins and the form does
+not swallow the message. A handoff that rests on the NLU's intent alone lets the form go first: the
+form rejects the intents it ignores (``request_human`` in the order form), then the handoff follows.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
@@ -66,33 +73,34 @@ class HandoffPolicy(Policy):
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         """Predict relay, handoff or listen with confidence 1, or abstain."""
-        action = self._decide(tracker, domain)
+        action, overrules_forms = self._decide(tracker, domain)
         probabilities = self._default_predictions(domain)
         if action is not None:
             probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        return self._prediction(probabilities, is_no_user_prediction=action is not None and overrules_forms)
 
-    def _decide(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    def _decide(self, tracker: DialogueStateTracker, domain: Domain) -> Tuple[Optional[Text], bool]:
+        """The action to predict (None: abstain), and whether it overrules an active form."""
         if HANDOFF_ACTION not in domain.action_names_or_texts or RELAY_ACTION not in domain.action_names_or_texts:
-            return None
+            return None, False
         latest_action = tracker.latest_action_name
         if latest_action in (HANDOFF_ACTION, RELAY_ACTION):
-            return ACTION_LISTEN_NAME
+            return ACTION_LISTEN_NAME, True
         after_user_message = _user_after_listen(tracker)
         if after_user_message and tracker.get_slot(HANDOFF_SLOT):
-            return RELAY_ACTION
+            return RELAY_ACTION, True
         if tracker.get_slot(HANDOFF_SLOT):
-            return None
+            return None, False
         if not after_user_message and latest_action != KNOWLEDGE_ACTION:
-            return None
+            return None, False
         events = [event.as_dict() for event in tracker.applied_events()]
         escalation = evaluate(events, get_policy(self.config.get("policy_file")))
         if escalation is None:
-            return None
+            return None, False
         if not after_user_message and escalation.reason != "knowledge_abstained":
-            return None
+            return None, False
         logger.debug("handoff rule %s fired", escalation.reason)
-        return HANDOFF_ACTION
+        return HANDOFF_ACTION, escalation.explicit
 
 
 def _user_after_listen(tracker: DialogueStateTracker) -> bool:

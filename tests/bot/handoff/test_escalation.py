@@ -24,6 +24,19 @@ def reason(policy, events) -> "str | None":
     ("This is the worst service ever, absolutely unacceptable!", "complaint", "negative_complaint"),
     ("I want to speak to your manager", "chitchat", "keyword"),
     ("please delete my account", "ask_question", "keyword"),
+    # the customer's own words, whatever the intent
+    ("There are charges on my card from you that I did not make", "ask_question", "account_security"),
+    ("I got a confirmation for an order I never placed", "missing_order_details", "account_security"),
+    ("I think somebody is in my account", "password_reset", "account_security"),
+    ("I don't recognise these payments", "complaint", "account_security"),
+    ("I'm getting a lawyer involved", "inform_order_number", "legal_threat"),
+    ("our attorney will be in touch", "complaint", "legal_threat"),
+    ("could I talk to a person about my exchange please", "return_item", "customer_request"),
+    ("put me through to a live agent", "shipping_info", "customer_request"),
+    ("human please", "nlu_fallback", "customer_request"),
+    # the specific reason before a plain request for a person (handoff.yml's order)
+    ("I want a supervisor, now", "request_human", "keyword"),
+    ("let me speak to someone, my account was hacked", "request_human", "account_security"),
 ])
 def test_rules_fire(policy, text: str, intent: str, expected: str) -> None:
     assert reason(policy, turn(text, intent)) == expected
@@ -39,6 +52,10 @@ def test_rules_fire(policy, text: str, intent: str, expected: str) -> None:
     ("How do I change my password?", "password_reset"),
     ("thanks, that was helpful", "thanks"),
     ("my managerial role", "ask_question"),                               # "manager" as a whole word only
+    ("my parcel came and I did not order this size", "damaged_or_wrong_item"),  # not an order someone else placed
+    ("is there a number I can call to speak to someone", "contact_info"),  # asks for the number, not a person now
+    ("helpful but took a while to understand me", "thanks"),
+    ("I didn't make it home before the courier came", "delivered_not_received"),
 ])
 def test_rules_stay_quiet(policy, text: str, intent: str) -> None:
     assert reason(policy, turn(text, intent)) is None
@@ -106,3 +123,11 @@ def test_refund_amount() -> None:
 def test_no_message_yet(policy) -> None:
     assert evaluate([action("action_session_start"), bot("hi")], policy) is None
     assert evaluate([user("talk to a human", "request_human")], policy).reason == "customer_request"
+
+
+def test_rules_on_the_customers_words_are_explicit(policy) -> None:
+    """Keywords, patterns and amounts end an open form at once; the NLU's intent alone lets the form go first."""
+    assert evaluate(turn("My lawyer will be contacting you", "inform_order_number"), policy).explicit
+    assert evaluate(turn("can I talk to a person", "request_human"), policy).explicit
+    assert not evaluate(turn("talk to someone?", "request_human"), policy).explicit
+    assert not evaluate(turn("This is the worst service ever, absolutely unacceptable!", "complaint"), policy).explicit
