@@ -29,8 +29,8 @@ index: envs ## build the knowledge index (models/knowledge) if data/knowledge ch
 	@$(ML_PY) -m bot index
 
 .PHONY: report
-report: envs encoder index ## the monitoring report: make report [SINCE=30d] [OUT=report.html] -> one HTML page and <OUT>-conversations.csv
-	@$(ML_PY) -m bot report --since "$(or $(SINCE),30d)" --out "$(or $(OUT),report.html)"
+report: envs encoder index ## the monitoring report: make report [SINCE=30d] [OUT=var/report.html] -> one HTML page and <OUT>-conversations.csv
+	@$(ML_PY) -m bot report --since "$(or $(SINCE),30d)" --out "$(or $(OUT),var/report.html)"
 
 eval-kb: envs ## evaluate retrieval: make eval-kb DOCS=<folder|CSV id,text[,title]> QA=<CSV question,doc_ids[,answer]> OUT=<file.json> [GENERATE=1 LIMIT=200]
 	@if [ -z "$(DOCS)" ] || [ -z "$(QA)" ] || [ -z "$(OUT)" ]; then echo "make eval-kb: DOCS, QA and OUT are required: make eval-kb DOCS=<folder or CSV id,text[,title]> QA=<CSV question,doc_ids[,answer]> OUT=<file.json> [GENERATE=1 LIMIT=200]" >&2; exit 2; fi

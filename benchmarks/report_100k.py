@@ -7,7 +7,11 @@ fallbacks, abstained knowledge answers and handoffs, each handoff with its row i
 store), the others answered (greeting, a known flow, thanks; some abandoned at a form), 8 % rated,
 half of the ratings with a comment. Then it runs the real command in a fresh process
 (``python -m bot report``: imports, reading, KPIs, MiniLM embeddings, HDBSCAN, knowledge
-matching against models/knowledge, HTML and CSV) and times it.
+matching against models/knowledge, HTML and CSV) and times it twice; ``report_seconds_100k`` is
+the slower run. The build machine is shared: its load average (recorded with each run) says how
+much other work ran meanwhile, and ``cpu_seconds`` what the command itself used. (Running it at
+``nice -20`` changed nothing there: 100.1 s against 98.8 s at normal priority, so the other work
+is not scheduled against it by priority.)
 
 The events are written with bulk INSERTs into the analytics store's own table, encrypted as its
 ``add`` encrypts them (``add`` checks every event for duplicates one statement at a time, which
@@ -163,6 +167,21 @@ def fill(url: str, conversations: int, days: int, now: float, seed: int = 0) -> 
     return written
 
 
+def timed(command: Sequence[str], env: dict) -> dict:
+    """Run the report command; wall and CPU seconds, its log lines, the load average around it."""
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=paths.ROOT, env=env, capture_output=True, text=True, check=False)  # nosec B603
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": round(seconds, 1),
+            "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1),
+            "load_average_1m_before": round(load, 2), "load_average_1m_after": round(os.getloadavg()[0], 2),
+            "report_log": [line for line in done.stderr.splitlines() if "read in" in line or "wrote" in line],
+            "stderr": done.stderr, "returncode": done.returncode}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Fill, time the command, write the results."""
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -184,34 +203,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"filled in {fill_seconds:.0f} s: {written}", file=sys.stderr)
     command = [sys.executable, "-m", "bot", "report", "--since", f"{args.days}d", "--database-url", url,
                "--out", str(workdir / "report.html"), "--quiet"]
-    load = os.getloadavg()[0]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=paths.ROOT, env=env, capture_output=True, text=True, check=False)  # nosec B603
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    sys.stderr.write(done.stderr[-3000:])
-    if done.returncode != 0:
-        print(f"the report failed ({done.returncode})", file=sys.stderr)
-        return 1
+    runs = []
+    for _ in range(2):
+        run = timed(command, env)
+        sys.stderr.write(run.pop("stderr")[-2000:])
+        if run.pop("returncode") != 0:
+            print("the report failed", file=sys.stderr)
+            return 1
+        runs.append(run)
     result = {
-        KEY: round(seconds, 1),
+        KEY: max(run["seconds"] for run in runs),
         "goal_seconds": GOAL_SECONDS,
-        "cpu_seconds": round(cpu_seconds, 1),
-        "note": "wall-clock seconds on the shared 2-core build machine; cpu_seconds (user + system of the command) "
-                "is what the command itself used; the load average says how busy the machine was",
+        "runs": runs,
+        "note": "wall-clock seconds of the command, the slower of two runs, on the shared 2-core build machine; "
+                "cpu_seconds (user + system) is what the command itself used; the load averages say how busy "
+                "the machine was with other work",
         "conversations": args.conversations,
         "days": args.days,
         "written": written,
-        "report_log": [line for line in done.stderr.splitlines() if "read in" in line or "wrote" in line],
         "html_bytes": (workdir / "report.html").stat().st_size,
         "command": "PYTHONPATH=. .venv/ml/bin/python benchmarks/report_100k.py",
         "timed": "python -m bot report --since 30d --database-url <the filled database> --out <folder>/report.html --quiet "
                  "(a fresh process: imports, model loading and everything the command does)",
         "fill_seconds": round(fill_seconds, 1),
-        "machine": {"cpus": os.cpu_count(), "load_average_1m_before": round(load, 2),
-                    "load_average_1m_after": round(os.getloadavg()[0], 2), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, indent=1))

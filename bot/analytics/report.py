@@ -1,6 +1,6 @@
 """The monitoring report: one self-contained HTML page and a CSV of the conversations.
 
-  python -m bot report [--since 30d] [--out report.html] [--csv report-conversations.csv]
+  python -m bot report [--since 30d] [--out var/report.html] [--csv var/report-conversations.csv]
 
 The page (no network, no script: inline CSS and SVG charts drawn here) shows the KPI tiles
 against kpis.yml's targets, the trends by day, the channels, the escalation reasons, the CSAT
@@ -658,11 +658,13 @@ def default_csv(out: Path) -> Path:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m bot report``."""
+    from bot import paths
     from bot.analytics.cli import parse_since
 
     parser.add_argument("--since", type=parse_since, default=parse_since("30d"),
                         help="how far back, e.g. 30d or 12h (default 30d)")
-    parser.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML page (default report.html)")
+    parser.add_argument("--out", type=Path, default=paths.var_dir() / "report.html",
+                        help="the HTML page (default var/report.html)")
     parser.add_argument("--csv", type=Path, help="one row per conversation (default: <out>-conversations.csv)")
     parser.add_argument("--database-url", help="product database (default: SWITCHBOARD_DATABASE_URL or var/switchboard.db)")
     parser.add_argument("--knowledge-index", type=Path, help="knowledge index folder (default models/knowledge)")
