@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help envs run test lint-security audit train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability bench-privacy finetune
+.PHONY: help envs run test eval-conversations eval-redteam lint-security audit train test-setup test-ml test-rasa-env test-conversations validate index eval-kb bench-knowledge-retrieval bench-knowledge-generation bench encoder eval-nlu bench-connectors bench-durability bench-privacy finetune
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -47,6 +47,12 @@ bench-connectors: envs train ## Telegram + SMS webhooks, 200 conversations x 5 m
 
 encoder: envs ## export the sentence encoders config.yml uses (and MiniLM, for the tests) to ONNX in models/onnx unless up to date
 	@$(ML_PY) -m bot export-encoder
+
+eval-conversations: envs encoder train index ## the frozen conversation set through real servers: make eval-conversations [SET=<JSONL>] [SPLIT=test|dev|all] [OUT=benchmarks/results/conversations.json]
+	@$(ML_PY) -m bot eval-conversations $(if $(SET),--set "$(SET)") --split "$(or $(SPLIT),$(if $(SET),all,test))" $(if $(OUT),--out "$(OUT)")
+
+eval-redteam: envs encoder train index ## the frozen red-team set through real servers: make eval-redteam [SET=<JSONL>] [OUT=benchmarks/results/redteam.json]
+	@$(ML_PY) -m bot eval-redteam $(if $(SET),--set "$(SET)") $(if $(OUT),--out "$(OUT)")
 
 eval-nlu: envs encoder ## train config.yml's NLU pipeline on TRAIN, evaluate on TEST: make eval-nlu TRAIN=<CSV text,label> TEST=<CSV text,label> OUT=<file.json>
 	@if [ -z "$(TRAIN)" ] || [ -z "$(TEST)" ] || [ -z "$(OUT)" ]; then echo "make eval-nlu: TRAIN, TEST and OUT are required: make eval-nlu TRAIN=<CSV text,label> TEST=<CSV text,label> OUT=<file.json>" >&2; exit 2; fi
