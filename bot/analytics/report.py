@@ -50,7 +50,9 @@ READ_CHUNK = 1000
 """Conversation ids read from the analytics store at a time."""
 EXAMPLES = 3
 MAX_MEMBERS_SCORED = 200
-"""A group's similarity to a document is the median over at most this many of its most typical members."""
+"""A group's similarity to a document is the median over at most this many of its most typical members..."""
+FOREIGN_MEMBERS = 10
+"""...or over this many of its most typical distinct texts when the index has an encoder of its own."""
 POSITIVE, NEGATIVE = 0.05, -0.05
 """Mean sentiment above POSITIVE reads positive, below NEGATIVE negative (VADER's usual cut-offs)."""
 CSV_COLUMNS = ("conversation_id", "channel", "day", "started", "handed_off", "reason", "abandoned", "contained",
@@ -448,10 +450,16 @@ class DocumentMatch:
 
 
 class KnowledgeMatcher:
-    """Finds the knowledge document nearest to a group of messages, from the index's passage vectors."""
+    """Finds the knowledge document nearest to a group of messages, from the index's passage vectors.
+
+    The index may be built with another sentence encoder than the one that groups the messages
+    (MiniLM); then ``encode`` is the index's own encoder and the group's most typical messages
+    are embedded again with it (at most :data:`FOREIGN_MEMBERS` of them, as that encoder may be
+    much slower).
+    """
 
     def __init__(self, doc_ids: Sequence[str], titles: Sequence[str], vectors: "np.ndarray",
-                 threshold: Optional[float] = None) -> None:
+                 threshold: Optional[float] = None, encode: Optional[EncodeFn] = None) -> None:
         import numpy as np
 
         from bot.knowledge.retriever import LOW_CONFIDENCE
@@ -462,6 +470,8 @@ class KnowledgeMatcher:
         self.titles = list(titles)
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.threshold = LOW_CONFIDENCE if threshold is None else threshold
+        self.encode = encode
+        """None: the index was built with the grouping's encoder, whose vectors are used as they are."""
         rows: Dict[str, List[int]] = {}
         for row, doc_id in enumerate(self.doc_ids):
             rows.setdefault(doc_id, []).append(row)
@@ -469,23 +479,44 @@ class KnowledgeMatcher:
 
     @classmethod
     def from_index(cls, index_dir: Path) -> "KnowledgeMatcher":
-        """The matcher of the active build of ``index_dir``.
+        """The matcher of the active build of ``index_dir``, with the encoder the index was built with.
 
         Raises:
-            bot.knowledge.store.KnowledgeIndexError: no usable index (the message says how to build it).
+            bot.knowledge.store.KnowledgeIndexError: no usable index, or one built with an encoder
+                this installation does not load (the message says how to rebuild it).
         """
         from bot.knowledge import store
-        from bot.knowledge.embedder import DIMENSION, MODEL_NAME
+        from bot.knowledge.embedder import MODEL_NAME
+        from bot.knowledge.retriever import HybridRetriever
 
-        stored = store.load_index(index_dir, embedding_model=MODEL_NAME, dimension=DIMENSION)
-        return cls([p.doc_id for p in stored.passages], [p.title for p in stored.passages], stored.vectors)
+        stored = store.load_index(index_dir)
+        doc_ids, titles = [p.doc_id for p in stored.passages], [p.title for p in stored.passages]
+        if stored.manifest.embedding_model == MODEL_NAME:
+            return cls(doc_ids, titles, stored.vectors)
+        embedder = HybridRetriever.from_store(stored).embedder  # the encoder the bot searches this index with
+        store.check_compatible(stored.manifest, embedder.name, embedder.dimension, index_dir)
+        return cls(doc_ids, titles, stored.vectors, encode=embedder.encode)
 
-    def nearest(self, member_vectors: "np.ndarray", centroid: "np.ndarray", candidates: int = 3) -> Optional[DocumentMatch]:
-        """The best of the ``candidates`` documents nearest the centroid, scored on the members."""
+    def nearest(self, member_vectors: "np.ndarray", centroid: "np.ndarray", texts: Sequence[str] = (),
+                candidates: int = 3) -> Optional[DocumentMatch]:
+        """The best of the ``candidates`` documents nearest the group, scored on its members.
+
+        Args:
+            member_vectors: the group's vectors, most typical first (the grouping's encoder).
+            centroid: their normalised mean.
+            texts: the group's distinct texts, most typical first (embedded again when the index
+                has its own encoder).
+            candidates: how many documents are scored.
+        """
         import numpy as np
 
         if not self.doc_ids or not len(member_vectors):
             return None
+        if self.encode is not None:
+            member_vectors = np.asarray(self.encode(list(texts[:FOREIGN_MEMBERS])), dtype=np.float32)
+            if not len(member_vectors):
+                return None
+            centroid = member_vectors.mean(axis=0)
         order = np.argsort(-(self.vectors @ centroid), kind="stable")
         documents: List[str] = []
         for row in order:
@@ -567,7 +598,9 @@ def question_clusters(unanswered: Sequence[Unanswered], vectors: "np.ndarray", m
     for group in grouping.groups:
         members = [unanswered[i] for i in group.members]
         kinds = Counter(kind for m in members for kind in m.kinds)
-        document = matcher.nearest(vectors[list(group.members)], group.centroid) if matcher is not None else None
+        document = (matcher.nearest(vectors[list(group.members)], group.centroid,
+                                    typical_examples(texts, group.members, FOREIGN_MEMBERS))
+                    if matcher is not None else None)
         clusters.append(QuestionCluster(group.name, group.words, len(members),
                                         len({m.conversation_id for m in members}),
                                         {k: kinds[k] for k in UNANSWERED_KINDS if kinds[k]},

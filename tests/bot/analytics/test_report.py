@@ -21,7 +21,7 @@ import pytest
 from bot.analytics import render
 from bot.analytics.clustering import distinctive_words
 from bot.analytics.events import from_rasa
-from bot.analytics.report import collect, conversation_rows, unanswered_messages, write_csv
+from bot.analytics.report import DocumentMatch, collect, conversation_rows, unanswered_messages, write_csv
 from bot.handoff.escalation import sentiment
 from tests.bot.analytics import report_fixture as fx
 
@@ -168,6 +168,25 @@ def test_groups_are_named_by_their_distinctive_words() -> None:
     texts[6] = "card card card card"  # now "card" is frequent everywhere: it no longer names the group alone,
     # "arrived" does, and the phrase "card arrived" (as distinctive) takes its place
     assert distinctive_words(texts, [0, 0, 0, 1, 1, 1, -1], words=2)[0] == ("card arrived", "arrive")
+
+
+def test_the_nearest_document_is_scored_in_the_index_s_own_space_and_says_when_none_covers() -> None:
+    import numpy as np
+
+    from bot.analytics.report import KnowledgeMatcher
+
+    passages = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 0, 1]], dtype=np.float32)  # doc a: two passages; doc b: one
+    matcher = KnowledgeMatcher(["a", "a", "b"], ["A", "A", "B"], passages, threshold=0.5)
+    near_a = np.array([[0.6, 0.8, 0], [1, 0, 0]], dtype=np.float32)  # best cosines to a: 0.96 and 1.0
+    assert matcher.nearest(near_a, near_a.mean(axis=0)) == DocumentMatch("a", "A", 0.98, True)  # their median
+    far = np.array([[0, 1, 0]], dtype=np.float32)  # 0.6 to a's second passage, 0 to b
+    assert matcher.nearest(far, far[0]) == DocumentMatch("a", "A", 0.6, True)
+    strict = KnowledgeMatcher(["a", "a", "b"], ["A", "A", "B"], passages, threshold=0.7)
+    assert strict.nearest(far, far[0]).covered is False  # "no document covers this"
+    # an index built with another encoder: the group's texts are embedded again with it
+    own = KnowledgeMatcher(["a", "a", "b"], ["A", "A", "B"], passages, threshold=0.5,
+                           encode=lambda texts: np.array([[0, 0, 1]] * len(texts), dtype=np.float32))
+    assert own.nearest(near_a, near_a.mean(axis=0), ["x", "y"]) == DocumentMatch("b", "B", 1.0, True)
 
 
 def test_charts_draw_one_mark_per_value_and_escape_every_label() -> None:
