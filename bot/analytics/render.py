@@ -36,6 +36,7 @@ LATENCY_BUCKETS: Tuple[Tuple[str, float], ...] = (("< 0.25 s", 250), ("0.25-0.5 
                                                   ("1-2 s", 2000), ("2-4 s", 4000), ("4-8 s", 8000),
                                                   ("≥ 8 s", math.inf))
 SHOWN_CLUSTERS = 50
+"""The page lists the largest 50 clusters (and themes) and says how many smaller ones there are."""
 SHOWN_UNCLUSTERED = 10
 COLORS = ("#2f6db5", "#d9822b", "#3c9a5f", "#b5443b", "#7a5cb0")
 
@@ -362,7 +363,11 @@ def _feedback(report: "Report") -> str:
     comments = report.collected.comments
     if not comments:
         return '<p class="muted">No feedback comments in this window.</p>'
-    rows = "".join(_theme_row(t, esc(t.name)) for t in report.themes)
+    rows = "".join(_theme_row(t, esc(t.name)) for t in report.themes[:SHOWN_CLUSTERS])
+    if len(report.themes) > SHOWN_CLUSTERS:
+        rest = report.themes[SHOWN_CLUSTERS:]
+        rows += (f'<tr><td colspan="5" class="muted">{len(rest)} smaller themes '
+                 f"({sum(t.comments for t in rest):,} comments) not shown</td></tr>")
     if report.other_comments.comments:
         rows += _theme_row(report.other_comments, '<span class="muted">in no theme</span>')
     return (f'<p data-comments="{len(comments)}">{len(comments):,} comments with {len(report.themes)} themes, largest '
